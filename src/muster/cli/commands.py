@@ -1,0 +1,11 @@
+"""Registry of command modules: each adds its commands or sub-app to `muster.cli.app`."""
+
+from __future__ import annotations
+
+import importlib
+
+# One entry per command module; a module missing here is not part of the CLI.
+MODULES = ()
+
+for _name in MODULES:
+    importlib.import_module(f"muster.cli.{_name}")
