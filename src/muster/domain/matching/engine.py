@@ -1,0 +1,224 @@
+"""The screening engine: index a watchlist once, then screen queries against it.
+
+    index = build_index(entries)
+    results = screen(index, ScreeningQuery("q1", "Писаревский Евгений"), top=10)
+
+``build_index`` normalises every name of every entry into forms (see ``normalise``), interns their
+token skeletons in one vocabulary and builds the blocking index. ``screen_many`` looks up candidates
+for a whole batch with one sparse product, then scores each query's candidates: one ``cdist`` of the
+query's words against the candidates' distinct words, a vectorised alignment per query form, and the
+logistic model of ``scoring``. Explanations are built only for the results returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from muster.domain.matching.blocking import BlockingIndex, key_codes, outline
+from muster.domain.matching.features import ROLE_WEIGHT, align, compare_birth_dates, compare_countries, token_similarity
+from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_forms, role
+from muster.domain.matching.scoring import (
+    DEFAULT_THRESHOLD, WEIGHTS, Explanation, MatchResult, PartMatch, combine,
+)
+from muster.domain.matching.watchlist import ScreeningQuery, WatchlistEntry
+
+DEFAULT_CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Index:
+    """A watchlist prepared for screening. Build with ``build_index``; read-only afterwards."""
+
+    entries: tuple[WatchlistEntry, ...]
+    vocab: list[str]
+    vocab_canon: list[str | None]
+    vocab_role: list[str]
+    vocab_weight: npt.NDArray[np.float32]
+    key_ids: dict[str, int]
+    form_entry: npt.NDArray[np.int64]
+    form_name: npt.NDArray[np.int32]
+    form_pos: npt.NDArray[np.int32]
+    form_tokens: npt.NDArray[np.int64]
+    entry_start: npt.NDArray[np.int64]
+    blocking: BlockingIndex
+
+
+class _Vocabulary:
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.canon: list[str | None] = []
+        self.roles: list[str] = []
+        self.key_ids: dict[str, int] = {}
+        self.keys: list[int] = []
+
+    def intern(self, token: str) -> int:
+        found = self.ids.get(token)
+        if found is not None:
+            return found
+        found = self.ids[token] = len(self.words)
+        canon = canonical(token)
+        self.words.append(token)
+        self.canon.append(canon)
+        self.roles.append(role(token))
+        key = outline(token, canon)
+        self.keys.append(-2 if len(token) <= 1 else self.key_ids.setdefault(key, len(self.key_ids)))
+        return found
+
+
+def build_index(entries: Iterable[WatchlistEntry], *, max_df: int | None = None) -> Index:
+    """Normalise all names of all entries and build the blocking index.
+
+    ``max_df`` caps how many entries a single blocking key may point to before it is ignored (pairs
+    of keys are never capped); by default 0.5% of the list, at least 500.
+    """
+    entries = tuple(entries)
+    vocab = _Vocabulary()
+    form_entry: list[int] = []
+    form_name: list[int] = []
+    form_pos: list[int] = []
+    token_rows: list[list[int]] = []
+    for e_idx, entry in enumerate(entries):
+        for n_idx, name in enumerate(entry.names):
+            for pos, form in enumerate(name_forms(name)):
+                form_entry.append(e_idx)
+                form_name.append(n_idx)
+                form_pos.append(pos)
+                token_rows.append([vocab.intern(t) for t in form.tokens])
+    tokens = np.full((len(token_rows), MAX_TOKENS), -1, dtype=np.int64)
+    for row, ids in enumerate(token_rows):
+        tokens[row, : len(ids)] = ids
+    keys_of_vocab = np.array(vocab.keys + [-1], dtype=np.int64)  # index -1 (padding) -> -1
+    rows, codes = key_codes(keys_of_vocab[tokens])
+    f_entry = np.array(form_entry, dtype=np.int64)
+    cap = max_df if max_df is not None else max(500, len(entries) // 200)
+    blocking = BlockingIndex.build(f_entry, rows, codes, len(entries), cap)
+    entry_start = np.searchsorted(f_entry, np.arange(len(entries) + 1))
+    weight = np.array([ROLE_WEIGHT[r] for r in vocab.roles] + [0.0], dtype=np.float32)
+    return Index(entries, vocab.words, vocab.canon, vocab.roles, weight, vocab.key_ids, f_entry,
+                 np.array(form_name, dtype=np.int32), np.array(form_pos, dtype=np.int32), tokens, entry_start, blocking)
+
+
+def _query_key_rows(index: Index, forms_per_query: Sequence[tuple[NameForm, ...]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    owner: list[int] = []
+    rows: list[list[int]] = []
+    for q, forms in enumerate(forms_per_query):
+        for form in forms:
+            owner.append(q)
+            rows.append([-2 if len(t) <= 1 else index.key_ids.get(outline(t, canonical(t)), -1) for t in form.tokens])
+    keys = np.full((len(rows), MAX_TOKENS), -1, dtype=np.int64)
+    for r, ids in enumerate(rows):
+        keys[r, : len(ids)] = ids
+    r, codes = key_codes(keys)
+    return np.array(owner, dtype=np.int64)[r] if len(r) else r, codes
+
+
+def candidates(index: Index, queries: Sequence[ScreeningQuery], *, limit: int = DEFAULT_CANDIDATES) -> list[npt.NDArray[np.int64]]:
+    """Entry indices worth scoring for each query, best blocking score first (at most ``limit``)."""
+    forms = [name_forms(q.name) for q in queries]
+    rows, codes = _query_key_rows(index, forms)
+    return index.blocking.candidates(index.blocking.query_matrix(rows, codes, len(queries)), limit)
+
+
+def screen(index: Index, query: ScreeningQuery, *, top: int = 10, limit: int = DEFAULT_CANDIDATES,
+           threshold: float = DEFAULT_THRESHOLD) -> list[MatchResult]:
+    """The ``top`` best-scoring entries for one query, with explanations; ``match`` marks score >= threshold."""
+    return screen_many(index, [query], top=top, limit=limit, threshold=threshold)[0]
+
+
+def screen_many(index: Index, queries: Sequence[ScreeningQuery], *, top: int = 10, limit: int = DEFAULT_CANDIDATES,
+                threshold: float = DEFAULT_THRESHOLD, batch: int = 2000,
+                progress: Callable[[int], None] | None = None) -> list[list[MatchResult]]:
+    """Screen many queries; candidates are looked up ``batch`` queries at a time, ``progress(n)`` after each batch."""
+    out: list[list[MatchResult]] = []
+    for start in range(0, len(queries), batch):
+        chunk = queries[start : start + batch]
+        for query, cands in zip(chunk, candidates(index, chunk, limit=limit), strict=True):
+            out.append(score_candidates(index, query, cands, top=top, threshold=threshold))
+        if progress is not None:
+            progress(len(chunk))
+    return out
+
+
+def score_candidates(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64], *, top: int = 10,
+                     threshold: float = DEFAULT_THRESHOLD) -> list[MatchResult]:
+    """Score the given candidate entries for one query and return the best ``top`` with explanations."""
+    qforms = name_forms(query.name)
+    if len(cands) == 0 or not qforms:
+        return []
+    spans = [np.arange(index.entry_start[c], index.entry_start[c + 1]) for c in cands]
+    rows = np.concatenate(spans)
+    tok = index.form_tokens[rows]
+    present = tok >= 0
+    distinct, inverse = np.unique(tok[present], return_inverse=True)
+    slot_of = np.full(tok.shape, -1, dtype=np.int64)
+    slot_of[present] = inverse
+    q_words = sorted({t for f in qforms for t in f.tokens})
+    q_pos = {t: i for i, t in enumerate(q_words)}
+    sim = token_similarity(q_words, [canonical(t) for t in q_words], [index.vocab[i] for i in distinct],
+                           [index.vocab_canon[i] for i in distinct])
+    sim = np.concatenate([sim, np.full((len(q_words), 1), -1.0, dtype=np.float32)], axis=1)  # column -1 = padding
+    cand_weight = index.vocab_weight[tok]
+    best_z = np.full(len(rows), -np.inf)
+    best = [None] * len(rows)
+    for f_idx, form in enumerate(qforms):
+        qi = [q_pos[t] for t in form.tokens]
+        roles = [role(t) for t in form.tokens]
+        q_weight = np.array([ROLE_WEIGHT[r] for r in roles], dtype=np.float32)
+        q_main = np.array([r in ("given", "family") for r in roles])
+        block = sim[qi][:, slot_of].transpose(1, 0, 2)
+        al = align(block, q_weight, cand_weight, q_main)
+        z = (WEIGHTS["bias"] + WEIGHTS["query_coverage"] * al.query_coverage
+             + WEIGHTS["list_coverage"] * al.cand_coverage + WEIGHTS["weakest_part"] * al.weakest)
+        better = z > best_z
+        best_z = np.where(better, z, best_z)
+        for r in np.flatnonzero(better):
+            best[r] = (f_idx, al.slot[r], al.similarity[r])
+    scored = []
+    offset = 0
+    for c, span in zip(cands, spans, strict=True):
+        local = offset + int(np.argmax(best_z[offset : offset + len(span)]))
+        offset += len(span)
+        entry = index.entries[c]
+        dates = compare_birth_dates(query.birth_date, entry.birth_dates)
+        country = compare_countries(query.country, entry.countries)
+        score, name_only, d_eff, c_eff = combine(float(best_z[local]), dates, country)
+        scored.append((score, int(c), local, name_only, dates, d_eff, country, c_eff))
+    scored.sort(key=lambda s: (-s[0], index.entries[s[1]].id))
+    results = []
+    for rank, (score, c, local, name_only, dates, d_eff, country, c_eff) in enumerate(scored[:top], start=1):
+        f_idx, slots, sims = best[local]
+        explanation = _explain(index, qforms[f_idx], int(rows[local]), slots, sims, name_only, dates, d_eff, country, c_eff)
+        results.append(MatchResult(query.id, index.entries[c].id, round(score, 4), rank, score >= threshold, explanation))
+    return results
+
+
+def _explain(index: Index, qform: NameForm, row: int, slots: npt.NDArray[np.int64], sims: npt.NDArray[np.float32],
+             name_only: float, dates, d_eff: float, country, c_eff: float) -> Explanation:  # type: ignore[no-untyped-def]
+    entry = index.entries[int(index.form_entry[row])]
+    name = entry.names[int(index.form_name[row])]
+    lform = name_forms(name)[int(index.form_pos[row])]
+    parts = []
+    for q_i, (slot, s) in enumerate(zip(slots, sims, strict=True)):
+        if slot < 0:
+            continue
+        q_tok, l_tok = qform.tokens[q_i], lform.tokens[slot]
+        q_canon, l_canon = canonical(q_tok), canonical(l_tok)
+        if len(q_tok) == 1 or len(l_tok) == 1:
+            how = "initial"
+        elif q_tok == l_tok:
+            how = "same spelling" if qform.words[q_i] == lform.words[slot] else f"same skeleton '{q_tok}'"
+        elif q_canon is not None and q_canon == l_canon:
+            how = f"same name as '{q_canon[2:]}' ({'patronymic' if q_canon[0] == 'p' else 'given name'} table)"
+        else:
+            how = "spelling variant"
+        parts.append(PartMatch(qform.words[q_i], lform.words[slot], role(l_tok), round(float(s), 3), how))
+    used = {int(s) for s in slots if s >= 0}
+    unmatched_q = tuple(w for i, w in enumerate(qform.words) if slots[i] < 0)
+    unmatched_l = tuple(w for i, w in enumerate(lform.words) if i not in used)
+    return Explanation(qform.text, qform.scheme, name, lform.text, lform.scheme, tuple(parts), unmatched_q, unmatched_l,
+                       round(name_only, 4), dates, round(d_eff, 4), country, round(c_eff, 4))
