@@ -1,0 +1,129 @@
+"""The vouch graph: who vouched for whom and how strongly, as integer-indexed arrays.
+
+A vouch is directed (voucher -> vouchee) and carries a strength in [0, 1]. Input rules, applied once when a
+graph is built so every algorithm downstream can rely on them:
+
+- a weight outside [0, 1] (or NaN) is refused with `InputError`; no silent clipping, because a strength of 5
+  usually means the file used another scale;
+- a self-vouch carries no information and is dropped (counted in `dropped_self_vouches`);
+- a vouch given twice is kept once, with the larger strength (counted in `merged_duplicates`);
+- a vouch of strength 0 stays in the graph (it is shown on the case page) but carries no trust.
+
+Nodes are every id that appears as voucher or vouchee, in order of first appearance when built from pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from muster.domain.errors import InputError
+
+
+@dataclass(frozen=True, eq=False)
+class VouchGraph:
+    """Directed, weighted vouches between `ids`; `src[k]` vouched for `dst[k]` with strength `weight[k]`."""
+
+    ids: Sequence[str]
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    dropped_self_vouches: int = 0
+    merged_duplicates: int = 0
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_edges(cls, edges: Iterable[tuple[str, str] | tuple[str, str, float]]) -> VouchGraph:
+        """Build from (voucher, vouchee) or (voucher, vouchee, strength) tuples; strength defaults to 1."""
+        index: dict[str, int] = {}
+        src: list[int] = []
+        dst: list[int] = []
+        weight: list[float] = []
+        for number, edge in enumerate(edges, start=1):
+            if len(edge) not in (2, 3):
+                raise InputError(f"vouch {number}: expected (voucher, vouchee[, strength]), got {len(edge)} fields")
+            voucher, vouchee = str(edge[0]), str(edge[1])
+            strength = float(edge[2]) if len(edge) == 3 else 1.0  # type: ignore[misc]
+            if not 0.0 <= strength <= 1.0:
+                raise InputError(f"vouch {number}: strength {strength!r} is outside [0, 1]")
+            src.append(index.setdefault(voucher, len(index)))
+            dst.append(index.setdefault(vouchee, len(index)))
+            weight.append(strength)
+        return cls.from_arrays(list(index), np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
+                               np.asarray(weight, dtype=np.float64))
+
+    @classmethod
+    def from_arrays(cls, ids: Sequence[str], src: np.ndarray, dst: np.ndarray,
+                    weight: np.ndarray | None = None) -> VouchGraph:
+        """Build from node ids and parallel index arrays (the fast path for batch files)."""
+        n = len(ids)
+        src = np.asarray(src, dtype=np.int64)
+        dst = np.asarray(dst, dtype=np.int64)
+        if src.shape != dst.shape or src.ndim != 1:
+            raise InputError("voucher and vouchee arrays differ in shape")
+        if len(src) and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
+            raise InputError("a vouch refers to a node index outside the id list")
+        if weight is None:
+            weight = np.ones(len(src))
+        weight = np.asarray(weight, dtype=np.float64)
+        if weight.shape != src.shape:
+            raise InputError("weight array differs in length from the vouches")
+        bad = np.flatnonzero(~((weight >= 0.0) & (weight <= 1.0)))
+        if len(bad):
+            raise InputError(f"vouch {int(bad[0]) + 1}: strength {weight[bad[0]]!r} is outside [0, 1]")
+        keep = src != dst
+        dropped = int(len(src) - keep.sum())
+        src, dst, weight = src[keep], dst[keep], weight[keep]
+        # One vouch per ordered pair, the strongest: sort by pair then by descending weight, keep the first.
+        key = src * max(n, 1) + dst
+        order = np.lexsort((-weight, key))
+        key = key[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        merged = int(len(key) - first.sum())
+        if merged:
+            order = order[first]
+            src, dst, weight = src[order], dst[order], weight[order]
+        return cls(ids, src, dst, weight, dropped, merged)
+
+    @property
+    def n(self) -> int:
+        """Number of nodes."""
+        return len(self.ids)
+
+    def index_of(self, node_id: str) -> int | None:
+        """The node's index, or None when no vouch mentions it."""
+        if not self._index and self.n:
+            self._index.update((node_id, i) for i, node_id in enumerate(self.ids))
+        return self._index.get(node_id)
+
+    def indices_of(self, node_ids: Iterable[str]) -> tuple[np.ndarray, list[str]]:
+        """Indices of the known ids (each once, in input order) and the ids not in the graph."""
+        known: dict[int, None] = {}
+        unknown: list[str] = []
+        for node_id in node_ids:
+            i = self.index_of(str(node_id))
+            if i is None:
+                unknown.append(str(node_id))
+            else:
+                known[i] = None
+        return np.fromiter(known, dtype=np.int64, count=len(known)), unknown
+
+    def undirected(self) -> sp.csr_matrix:
+        """Symmetric strength matrix: a pair's weight is the sum of its vouches in both directions."""
+        a = sp.csr_matrix((self.weight, (self.src, self.dst)), shape=(self.n, self.n))
+        a = (a + a.T).tocsr()
+        a.eliminate_zeros()
+        a.sort_indices()
+        return a
+
+    def vouchers_of(self) -> sp.csr_matrix:
+        """Row i lists who vouched for i (the transpose of the vouch matrix), strengths as data."""
+        return sp.csr_matrix((self.weight, (self.dst, self.src)), shape=(self.n, self.n))
+
+    def vouchees_of(self) -> sp.csr_matrix:
+        """Row i lists whom i vouched for, strengths as data."""
+        return sp.csr_matrix((self.weight, (self.src, self.dst)), shape=(self.n, self.n))

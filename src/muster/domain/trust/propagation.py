@@ -1,0 +1,64 @@
+"""Early-terminated, degree-normalised trust propagation from the seeds (the SybilRank idea).
+
+Trust starts on the seeds and is handed out in steps: each node gives its trust to its neighbours in
+proportion to the (support-weighted) strength of their vouches. Left to run forever the trust of every
+node becomes proportional to its degree, Sybils included; stopped early it has mixed within the honest
+region but crossed the few attack edges only a little (Cao et al., NSDI 2012). Dividing by the degree
+removes the advantage of simply having many vouches.
+
+Alongside the trust this records the step at which each node first received any, which is its distance in
+vouch hops from the nearest seed (for steps up to the number of iterations).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+UNREACHED = -1
+
+
+@dataclass(frozen=True)
+class Propagation:
+    """Degree-normalised trust (`trust`), raw trust mass (`mass`), weighted degree and hops from a seed."""
+
+    trust: np.ndarray
+    mass: np.ndarray
+    degree: np.ndarray
+    hops: np.ndarray
+    iterations: int
+
+
+def iterations_for(n: int, factor: float) -> int:
+    """SybilRank's O(log n) budget: ceil(factor * log2 n), at least 1."""
+    return max(1, math.ceil(factor * math.log2(max(n, 2))))
+
+
+def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int) -> Propagation:
+    """Run `iterations` steps of T <- A D^-1 T from trust spread evenly over `seeds`."""
+    n = a.shape[0]
+    degree = np.asarray(a.sum(axis=1)).ravel()
+    inv = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
+    mass = np.zeros(n)
+    hops = np.full(n, UNREACHED, dtype=np.int32)
+    if len(seeds):
+        mass[seeds] = 1.0 / len(seeds)
+        hops[seeds] = 0
+    # a.T == a, and CSR @ vector is the fast product; the transpose is only for clarity of direction.
+    for step in range(1, iterations + 1):
+        mass = a @ (mass * inv)
+        new = (hops == UNREACHED) & (mass > 0)
+        hops[new] = step
+    # Nodes further than `iterations` hops still get a distance for the explanation.
+    frontier = np.flatnonzero(hops == iterations) if iterations else seeds
+    step = iterations
+    while len(frontier):
+        step += 1
+        reached = np.zeros(n, dtype=bool)
+        reached[a[frontier].indices] = True
+        frontier = np.flatnonzero(reached & (hops == UNREACHED))
+        hops[frontier] = step
+    return Propagation(mass * inv, mass, degree, hops, iterations)
