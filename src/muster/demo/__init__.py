@@ -1,0 +1,1 @@
+"""Demo data: synthetic people and applications for trying Muster out and for tests. Nothing here is real."""
