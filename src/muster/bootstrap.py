@@ -1,0 +1,135 @@
+"""Composition root: the one module that knows every concrete class.
+
+`build(settings)` opens the databases and the key ring and wires services to adapters;
+`prepare(container)` brings a database to the current schema and creates the first admin.
+Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import partial
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from sqlalchemy import Engine
+
+from muster.config import Settings
+from muster.crypto.blind_index import BlindIndex
+from muster.crypto.errors import ReceiptMalformed
+from muster.crypto.keyring import KeyRing
+from muster.crypto.passwords import Argon2PasswordHasher
+from muster.crypto.receipts import ReceiptCodes, ReceiptLookup, default_receipt_codes
+from muster.crypto.sealing import Sealer
+from muster.domain.accounts import LockoutPolicy
+from muster.domain.permissions import Role
+from muster.domain.questionnaire import Questionnaire, parse_questionnaire
+from muster.services.accounts import AccountService
+from muster.services.cases import CaseService
+from muster.services.intake import IntakeService
+from muster.services.units import UnitService
+from muster.services.vouching import VouchService
+from muster.storage import migrate
+from muster.storage.db import make_engine
+from muster.storage.keystore import SqlKeyStore
+from muster.storage.sealed_codec import SealingCodec
+from muster.storage.unit_of_work import SqlUnitOfWork
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class KeyedReceipts:
+    """ReceiptIssuer over the crypto package: six-word codes, HMAC lookup ids stored instead."""
+
+    def __init__(self, codes: ReceiptCodes, lookup: ReceiptLookup) -> None:
+        self._codes = codes
+        self._lookup = lookup
+
+    def issue(self) -> str:
+        return self._codes.generate()
+
+    def lookup_id(self, code: str) -> str | None:
+        try:
+            return self._lookup.lookup_id(code).hex()
+        except ReceiptMalformed:
+            return None
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def load_questionnaire(path: Path | None) -> Questionnaire:
+    """The questionnaire at `path`, or the shipped default."""
+    if path is None:
+        text = resources.files("muster.questionnaires").joinpath("default.yaml").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return parse_questionnaire(yaml.safe_load(text))
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    keystore_engine: Engine
+    ring: KeyRing
+    questionnaire: Questionnaire
+    clock: SystemClock
+    intake: IntakeService
+    accounts: AccountService
+    cases: CaseService
+    units: UnitService
+    vouching: VouchService
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, SealingCodec(Sealer(self.ring)))
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.keystore_engine.dispose()
+
+
+def build(settings: Settings) -> Container:
+    """Wire everything for `settings`. Creates the key file and system keys on first start."""
+    engine = make_engine(settings.resolved_database_url)
+    keystore_engine = make_engine(settings.resolved_keystore_url)
+    ring = KeyRing.from_key_file(settings.resolved_key_file, SqlKeyStore(keystore_engine))
+    codec = SealingCodec(Sealer(ring))
+    uow = partial(SqlUnitOfWork, engine, codec)
+    clock = SystemClock()
+    receipts = KeyedReceipts(default_receipt_codes(), ReceiptLookup(default_receipt_codes(), BlindIndex(ring.blind_index_key())))
+    questionnaire = load_questionnaire(settings.questionnaire)
+    return Container(
+        settings=settings,
+        engine=engine,
+        keystore_engine=keystore_engine,
+        ring=ring,
+        questionnaire=questionnaire,
+        clock=clock,
+        intake=IntakeService(uow=uow, questionnaire=questionnaire, receipts=receipts, clock=clock, new_id=new_id),
+        accounts=AccountService(uow=uow, hasher=Argon2PasswordHasher(), clock=clock, new_id=new_id,
+                                lockout=LockoutPolicy(settings.lockout_failures, timedelta(minutes=settings.lockout_minutes)),
+                                session_lifetime=timedelta(minutes=settings.session_minutes)),
+        cases=CaseService(uow=uow, clock=clock),
+        units=UnitService(uow=uow, new_id=new_id),
+        vouching=VouchService(uow=uow, clock=clock, new_id=new_id),
+    )
+
+
+def prepare(container: Container) -> str | None:
+    """Migrate to the current schema; create an `admin` account when there is none.
+
+    Returns the admin's one-time password when one was created, else None.
+    """
+    migrate.upgrade(container.engine)
+    if container.accounts.list():
+        return None
+    _admin, password = container.accounts.add("admin", Role.ADMIN)
+    return password

@@ -1,0 +1,1 @@
+"""Shipped questionnaires (YAML). A deployment may point MUSTER_QUESTIONNAIRE at its own file."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 adapter: tables, engine, repositories and the unit of work."""

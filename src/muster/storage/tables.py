@@ -1,0 +1,117 @@
+"""The schema, as SQLAlchemy Core tables: the single source Alembic migrations are checked against.
+
+Personal data lives only in `answers.value` and `stage_changes.note`, as bytes written through
+the repository's field codec, so that protection at rest is applied in one place.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+reviewers = Table(
+    "reviewers",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("reviewer_id", String(36), ForeignKey("reviewers.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("capacity", Integer, nullable=False),
+    Column("skills_wanted", Text, nullable=False, default=""),
+    Column("languages", Text, nullable=False, default=""),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("stage", String(32), nullable=False, index=True),
+    Column("submitted_on", Date, nullable=False),
+    Column("stage_entered_at", DateTime(timezone=True), nullable=False),
+    Column("receipt_lookup", String(128), nullable=False, unique=True),
+    Column("questionnaire_version", String(32), nullable=False),
+    Column("unit_id", String(36), ForeignKey("units.id")),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("application_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("compartment", String(32), nullable=False),
+    Column("value", LargeBinary, nullable=False),
+)
+
+stage_changes = Table(
+    "stage_changes",
+    metadata,
+    Column("application_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("action", String(32), nullable=False),
+    Column("from_stage", String(32), nullable=False),
+    Column("to_stage", String(32), nullable=False),
+    Column("actor_id", String(36), ForeignKey("reviewers.id"), nullable=False),
+    Column("actor_role", String(32), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reason_code", String(32)),
+    Column("note", LargeBinary),
+)
+
+vouches = Table(
+    "vouches",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("voucher", String(80), nullable=False, index=True),
+    Column("vouchee", String(80), nullable=False, index=True),
+    Column("relationship", String(32), nullable=False),
+    Column("known_for_years", Float, nullable=False),
+    Column("strength", Float, nullable=False),
+    Column("note", LargeBinary),
+    Column("created_on", Date, nullable=False),
+    Column("revoked_on", Date),
+)
+
+Index("ix_stage_changes_at", stage_changes.c.at)

@@ -1,0 +1,47 @@
+"""SqlUnitOfWork: one connection and one transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from muster.storage.codec import FieldCodec
+from muster.storage.repositories import (
+    SqlApplicationRepository,
+    SqlReviewerRepository,
+    SqlSessionRepository,
+    SqlUnitRepository,
+    SqlVouchRepository,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, codec: FieldCodec) -> None:
+        self._engine = engine
+        self._codec = codec
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> "SqlUnitOfWork":
+        self._connection = self._engine.connect()
+        self._transaction = self._connection.begin()
+        c = self._connection
+        self.applications = SqlApplicationRepository(c, self._codec)
+        self.reviewers = SqlReviewerRepository(c)
+        self.sessions = SqlSessionRepository(c)
+        self.units = SqlUnitRepository(c)
+        self.vouches = SqlVouchRepository(c, self._codec)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        assert self._connection is not None
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()  # anything not committed explicitly is undone
+        finally:
+            self._connection.close()
+            self._connection = None
+
+    def commit(self) -> None:
+        """Commit; with SQLite's synchronous=FULL this returns once the data is on disk."""
+        self._transaction.commit()

@@ -1,0 +1,66 @@
+"""create_app(container) -> FastAPI: routers, middleware, error handlers, static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+
+from muster import __version__
+from muster.web import errors
+from muster.web.api import applications, auth, cases, resources
+from muster.web.api.schemas import application_create_model
+from muster.web.ui import views
+
+STATIC = Path(__file__).resolve().parent / "ui" / "static"
+
+SECURITY_HEADERS = {
+    # No inline scripts or styles anywhere: HTMX and the stylesheet are served from /static.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+# The docs page is FastAPI's, with one inline script that starts Swagger UI (vendored under /static).
+DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+
+
+def create_app(container: Any) -> FastAPI:
+    app = FastAPI(title="Muster", version=__version__, docs_url=None, redoc_url=None,
+                  description="Intake, vetting and placement of volunteers. Public endpoints need no login; "
+                              "all others take `Authorization: Bearer <token>` from `/api/auth/login`.")
+    app.state.container = container
+    errors.install(app)
+    app.include_router(applications.build_router(application_create_model(container.questionnaire)))
+    app.include_router(auth.router)
+    app.include_router(cases.router)
+    app.include_router(resources.router)
+    app.include_router(views.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Muster API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path == "/docs":
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/cases"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

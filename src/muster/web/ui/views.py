@@ -1,0 +1,239 @@
+"""Server-rendered pages: the public intake and status pages, and the reviewer UI.
+
+Every state-changing form carries a CSRF token: the session's for logged-in reviewers, a
+double-submit cookie for the login form. Receipt codes travel in POST bodies, never URLs.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from muster.domain.errors import MusterError, ReceiptUnknown, ValidationFailed
+from muster.domain.ids import ApplicationId, UnitId
+from muster.domain.permissions import Permission, has_permission
+from muster.domain.questionnaire import FieldType
+from muster.domain.workflow import Action, ActionInput, ReasonCode, Stage
+from muster.services.accounts import LoginSession
+from muster.services.cases import queue_stages
+from muster.web.deps import SESSION_COOKIE
+from muster.web.errors import status_for
+from muster.web.ui.i18n import LANGUAGES, pick_language, translator
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+LOGIN_CSRF_COOKIE = "muster_login_csrf"
+
+
+def _container(request: Request) -> Any:
+    return request.app.state.container
+
+
+def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"Permission": Permission, "has_permission": has_permission,
+                                                      **context}, status_code=status_code)
+
+
+def _session(request: Request) -> LoginSession | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    return _container(request).accounts.authenticate(token) if token else None
+
+
+async def _checked_form(request: Request, session: LoginSession) -> Any:
+    form = await request.form()
+    sent = str(form.get("csrf_token", ""))
+    if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+        raise _Forbidden()
+    return form
+
+
+class _Forbidden(Exception):
+    pass
+
+
+def _to_login() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+# --- public pages ---------------------------------------------------------------------------
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/apply", status_code=303)
+
+
+@router.get("/apply", response_class=HTMLResponse)
+def apply_form(request: Request, lang: str | None = None) -> HTMLResponse:
+    language = pick_language(lang)
+    return _page(request, "apply.html", lang=language, t=translator(language), languages=LANGUAGES,
+                 questionnaire=_container(request).questionnaire, FieldType=FieldType, values={}, problems={})
+
+
+@router.post("/apply", response_class=HTMLResponse)
+async def apply_submit(request: Request, lang: str | None = None) -> HTMLResponse:
+    language = pick_language(lang)
+    container = _container(request)
+    form = await request.form()
+    answers: dict[str, Any] = {}
+    for question in container.questionnaire.questions:
+        if question.type is FieldType.MULTICHOICE:
+            answers[question.name] = [str(v) for v in form.getlist(question.name)]
+        elif question.type is FieldType.BOOLEAN:
+            answers[question.name] = question.name in form
+        else:
+            answers[question.name] = str(form.get(question.name, ""))
+    try:
+        submitted = container.intake.submit(answers)
+    except ValidationFailed as error:
+        return _page(request, "apply.html", 422, lang=language, t=translator(language), languages=LANGUAGES,
+                     questionnaire=container.questionnaire, FieldType=FieldType, values=answers, problems=error.problems)
+    return _page(request, "receipt.html", 201, lang=language, t=translator(language), receipt=submitted.receipt)
+
+
+@router.get("/status", response_class=HTMLResponse)
+def status_form(request: Request, lang: str | None = None) -> HTMLResponse:
+    language = pick_language(lang)
+    return _page(request, "status.html", lang=language, t=translator(language), languages=LANGUAGES, status=None, unknown=False)
+
+
+@router.post("/status", response_class=HTMLResponse)
+async def status_check(request: Request, lang: str | None = None) -> HTMLResponse:
+    language = pick_language(lang)
+    form = await request.form()
+    try:
+        status = _container(request).intake.status(str(form.get("receipt", ""))[:200])
+    except ReceiptUnknown:
+        return _page(request, "status.html", 404, lang=language, t=translator(language), languages=LANGUAGES,
+                     status=None, unknown=True)
+    return _page(request, "status.html", lang=language, t=translator(language), languages=LANGUAGES, status=status, unknown=False)
+
+
+# --- login ----------------------------------------------------------------------------------
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = _page(request, "login.html", csrf_token=token, error=None)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=_container(request).settings.cookie_secure)
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_submit(request: Request) -> Response:
+    form = await request.form()
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    sent = str(form.get("csrf_token", ""))
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        return _page(request, "login.html", 403, csrf_token=expected, error="The form expired; please try again.")
+    container = _container(request)
+    try:
+        session = container.accounts.login(str(form.get("username", "")), str(form.get("password", "")))
+    except MusterError as error:
+        return _page(request, "login.html", status_for(error), csrf_token=expected, error=str(error).capitalize() + ".")
+    response = RedirectResponse("/cases", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
+                        secure=container.settings.cookie_secure, max_age=container.settings.session_minutes * 60)
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    session = _session(request)
+    if session is not None:
+        try:
+            await _checked_form(request, session)
+        except _Forbidden:
+            return HTMLResponse("Forbidden", status_code=403)
+        _container(request).accounts.logout(session.token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# --- reviewer pages -------------------------------------------------------------------------
+
+@router.get("/cases", response_class=HTMLResponse)
+def case_queue(request: Request, stage: str | None = None, offset: int = 0) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    reviewer = session.reviewer
+    if not has_permission(reviewer.role, Permission.CASES_READ):
+        return _page(request, "home.html", session=session)
+    container = _container(request)
+    stages = [Stage(stage)] if stage in set(Stage) else None
+    page = container.cases.queue(reviewer, stages=stages, offset=max(offset, 0), limit=container.settings.page_size)
+    return _page(request, "cases.html", session=session, page=page, stage=stage, stages=list(Stage),
+                 my_stages=queue_stages(reviewer.role))
+
+
+@router.get("/cases/{application_id}", response_class=HTMLResponse)
+def case_page(request: Request, application_id: str, error: str | None = None) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    container = _container(request)
+    try:
+        view = container.cases.view(session.reviewer, ApplicationId(application_id))
+    except MusterError as failure:
+        return _page(request, "error.html", status_for(failure), session=session, message=str(failure))
+    units = container.units.list(session.reviewer) if any(t.action is Action.PLACE for t in view.actions) else []
+    return _page(request, "case.html", session=session, view=view, questionnaire=container.questionnaire,
+                 reasons=list(ReasonCode), units=units, error=error)
+
+
+@router.post("/cases/{application_id}/action", response_class=HTMLResponse)
+async def case_action(request: Request, application_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    try:
+        form = await _checked_form(request, session)
+    except _Forbidden:
+        return HTMLResponse("Forbidden", status_code=403)
+    container = _container(request)
+    try:
+        reason = str(form.get("reason_code", "")) or None
+        given = ActionInput(reason_code=ReasonCode(reason) if reason else None, note=str(form.get("note", ""))[:4000],
+                            unit_id=UnitId(str(form["unit_id"])) if form.get("unit_id") else None)
+        container.cases.act(session.reviewer, ApplicationId(application_id), Action(str(form.get("action", ""))), given)
+    except (MusterError, ValueError) as failure:
+        return case_page(request, application_id, error=str(failure))
+    return RedirectResponse(f"/cases/{application_id}", status_code=303)
+
+
+@router.get("/units", response_class=HTMLResponse)
+def units_page(request: Request, error: str | None = None) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, Permission.UNITS_READ):
+        return _page(request, "error.html", 403, session=session, message="Your role cannot see units.")
+    return _page(request, "units.html", session=session, units=_container(request).units.list(session.reviewer), error=error)
+
+
+@router.post("/units", response_class=HTMLResponse)
+async def units_create(request: Request) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    try:
+        form = await _checked_form(request, session)
+    except _Forbidden:
+        return HTMLResponse("Forbidden", status_code=403)
+    split = lambda v: tuple(x.strip() for x in str(v or "").split(",") if x.strip())  # noqa: E731
+    try:
+        _container(request).units.create(session.reviewer, name=str(form.get("name", "")),
+                                         capacity=int(str(form.get("capacity", "0")) or 0),
+                                         skills_wanted=split(form.get("skills_wanted")), languages=split(form.get("languages")))
+    except (MusterError, ValueError) as failure:
+        return units_page(request, error=str(failure))
+    return RedirectResponse("/units", status_code=303)
