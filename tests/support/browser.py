@@ -57,7 +57,10 @@ def serve_app(app: Any, *, timeout: float = 10.0) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}"
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="auto")
+    # A bounded graceful shutdown: a page left streaming (SSE, long poll) must not hold up the next test.
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="auto", timeout_graceful_shutdown=2
+    )
     server = uvicorn.Server(config)
     failure: list[BaseException] = []
 
