@@ -19,10 +19,12 @@ import numpy as np
 import numpy.typing as npt
 
 from muster.domain.matching.blocking import BlockingIndex, key_codes, outline
-from muster.domain.matching.features import ROLE_WEIGHT, align, compare_birth_dates, compare_countries, token_similarity
+from muster.domain.matching.features import (
+    ROLE_WEIGHT, FeatureScore, align, compare_birth_dates, compare_countries, patronymic_conflict, token_similarity,
+)
 from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_forms, role
 from muster.domain.matching.scoring import (
-    DEFAULT_THRESHOLD, WEIGHTS, Explanation, MatchResult, PartMatch, combine,
+    DEFAULT_THRESHOLD, FEATURES, NAME_FEATURES, Explanation, MatchResult, PartMatch, combine, name_weights,
 )
 from muster.domain.matching.watchlist import ScreeningQuery, WatchlistEntry
 
@@ -38,6 +40,8 @@ class Index:
     vocab_canon: list[str | None]
     vocab_role: list[str]
     vocab_weight: npt.NDArray[np.float32]
+    vocab_rarity: npt.NDArray[np.float32]
+    vocab_is_patronymic: npt.NDArray[np.bool_]
     key_ids: dict[str, int]
     form_entry: npt.NDArray[np.int64]
     form_name: npt.NDArray[np.int32]
@@ -99,7 +103,13 @@ def build_index(entries: Iterable[WatchlistEntry], *, max_df: int | None = None)
     blocking = BlockingIndex.build(f_entry, rows, codes, len(entries), cap)
     entry_start = np.searchsorted(f_entry, np.arange(len(entries) + 1))
     weight = np.array([ROLE_WEIGHT[r] for r in vocab.roles] + [0.0], dtype=np.float32)
-    return Index(entries, vocab.words, vocab.canon, vocab.roles, weight, vocab.key_ids, f_entry,
+    is_patronymic = np.array([r == "patronymic" for r in vocab.roles] + [False])
+    # Rarity: IDF of the token over entries, scaled so a token held by a single entry is 1.
+    pairs = np.unique(np.stack([tokens[tokens >= 0], np.repeat(f_entry, (tokens >= 0).sum(axis=1))]), axis=1)
+    df = np.bincount(pairs[0], minlength=len(vocab.words)).astype(np.float64)
+    rarity = np.log(max(len(entries), 2) / np.maximum(df, 1.0)) / np.log(max(len(entries), 2))
+    rarity = np.append(np.clip(rarity, 0.0, 1.0), 0.0).astype(np.float32)
+    return Index(entries, vocab.words, vocab.canon, vocab.roles, weight, rarity, is_patronymic, vocab.key_ids, f_entry,
                  np.array(form_name, dtype=np.int32), np.array(form_pos, dtype=np.int32), tokens, entry_start, blocking)
 
 
@@ -144,12 +154,25 @@ def screen_many(index: Index, queries: Sequence[ScreeningQuery], *, top: int = 1
     return out
 
 
-def score_candidates(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64], *, top: int = 10,
-                     threshold: float = DEFAULT_THRESHOLD) -> list[MatchResult]:
-    """Score the given candidate entries for one query and return the best ``top`` with explanations."""
+@dataclass
+class _Evaluated:
+    """Features of each candidate entry (rows follow ``cands``) and what the explanation needs."""
+
+    features: npt.NDArray[np.float32]
+    name_z: npt.NDArray[np.float64]
+    qforms: tuple[NameForm, ...]
+    rows: npt.NDArray[np.int64]
+    best_row: list[int]
+    best: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float32]]]
+    dates: list[FeatureScore]
+    countries: list[FeatureScore]
+
+
+def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) -> _Evaluated | None:
+    """Compute the feature vector (scoring.FEATURES order) of every candidate entry for one query."""
     qforms = name_forms(query.name)
     if len(cands) == 0 or not qforms:
-        return []
+        return None
     spans = [np.arange(index.entry_start[c], index.entry_start[c + 1]) for c in cands]
     rows = np.concatenate(spans)
     tok = index.form_tokens[rows]
@@ -163,42 +186,71 @@ def score_candidates(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.
                            [index.vocab_canon[i] for i in distinct])
     sim = np.concatenate([sim, np.full((len(q_words), 1), -1.0, dtype=np.float32)], axis=1)  # column -1 = padding
     cand_weight = index.vocab_weight[tok]
+    cand_rarity = index.vocab_rarity[tok]
+    cand_patronymic = index.vocab_is_patronymic[tok]
+    bias, weights = name_weights()
     best_z = np.full(len(rows), -np.inf)
-    best = [None] * len(rows)
+    best_x = np.zeros((len(rows), len(NAME_FEATURES)), dtype=np.float32)
+    best: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float32]]] = [(0, np.zeros(0, np.int64), np.zeros(0, np.float32))] * len(rows)
     for f_idx, form in enumerate(qforms):
         qi = [q_pos[t] for t in form.tokens]
         roles = [role(t) for t in form.tokens]
         q_weight = np.array([ROLE_WEIGHT[r] for r in roles], dtype=np.float32)
         q_main = np.array([r in ("given", "family") for r in roles])
         block = sim[qi][:, slot_of].transpose(1, 0, 2)
-        al = align(block, q_weight, cand_weight, q_main)
-        z = (WEIGHTS["bias"] + WEIGHTS["query_coverage"] * al.query_coverage
-             + WEIGHTS["list_coverage"] * al.cand_coverage + WEIGHTS["weakest_part"] * al.weakest)
+        al = align(block, q_weight, cand_weight, q_main, cand_rarity)
+        conflict = patronymic_conflict(block, np.array([r == "patronymic" for r in roles]), cand_patronymic)
+        x = np.stack([al.query_coverage, al.cand_coverage, al.weakest, al.strong, al.unmatched, al.rarity, conflict], axis=1)
+        z = bias + x @ np.asarray(weights, dtype=np.float32)
         better = z > best_z
         best_z = np.where(better, z, best_z)
+        best_x[better] = x[better]
         for r in np.flatnonzero(better):
             best[r] = (f_idx, al.slot[r], al.similarity[r])
-    scored = []
+    features = np.zeros((len(cands), len(FEATURES)), dtype=np.float32)
+    name_z = np.zeros(len(cands))
+    best_row, dates, countries = [], [], []
     offset = 0
-    for c, span in zip(cands, spans, strict=True):
+    for i, (c, span) in enumerate(zip(cands, spans, strict=True)):
         local = offset + int(np.argmax(best_z[offset : offset + len(span)]))
         offset += len(span)
         entry = index.entries[c]
-        dates = compare_birth_dates(query.birth_date, entry.birth_dates)
-        country = compare_countries(query.country, entry.countries)
-        score, name_only, d_eff, c_eff = combine(float(best_z[local]), dates, country)
-        scored.append((score, int(c), local, name_only, dates, d_eff, country, c_eff))
+        d = compare_birth_dates(query.birth_date, entry.birth_dates)
+        k = compare_countries(query.country, entry.countries)
+        features[i, : len(NAME_FEATURES)] = best_x[local]
+        for name in (f"birth_date_{d.outcome}", f"country_{k.outcome}"):
+            if name in FEATURES:
+                features[i, FEATURES.index(name)] = 1.0
+        name_z[i] = best_z[local]
+        best_row.append(local)
+        dates.append(d)
+        countries.append(k)
+    return _Evaluated(features, name_z, qforms, rows, best_row, best, dates, countries)
+
+
+def score_candidates(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64], *, top: int = 10,
+                     threshold: float = DEFAULT_THRESHOLD) -> list[MatchResult]:
+    """Score the given candidate entries for one query and return the best ``top`` with explanations."""
+    ev = evaluate(index, query, cands)
+    if ev is None:
+        return []
+    scored = []
+    for i, c in enumerate(cands):
+        score, name_only, d_eff, c_eff = combine(float(ev.name_z[i]), ev.dates[i], ev.countries[i])
+        scored.append((score, int(c), i, name_only, d_eff, c_eff))
     scored.sort(key=lambda s: (-s[0], index.entries[s[1]].id))
     results = []
-    for rank, (score, c, local, name_only, dates, d_eff, country, c_eff) in enumerate(scored[:top], start=1):
-        f_idx, slots, sims = best[local]
-        explanation = _explain(index, qforms[f_idx], int(rows[local]), slots, sims, name_only, dates, d_eff, country, c_eff)
+    for rank, (score, c, i, name_only, d_eff, c_eff) in enumerate(scored[:top], start=1):
+        local = ev.best_row[i]
+        f_idx, slots, sims = ev.best[local]
+        explanation = _explain(index, ev.qforms[f_idx], int(ev.rows[local]), slots, sims, name_only,
+                               ev.dates[i], d_eff, ev.countries[i], c_eff)
         results.append(MatchResult(query.id, index.entries[c].id, round(score, 4), rank, score >= threshold, explanation))
     return results
 
 
 def _explain(index: Index, qform: NameForm, row: int, slots: npt.NDArray[np.int64], sims: npt.NDArray[np.float32],
-             name_only: float, dates, d_eff: float, country, c_eff: float) -> Explanation:  # type: ignore[no-untyped-def]
+             name_only: float, dates: FeatureScore, d_eff: float, country: FeatureScore, c_eff: float) -> Explanation:
     entry = index.entries[int(index.form_entry[row])]
     name = entry.names[int(index.form_name[row])]
     lform = name_forms(name)[int(index.form_pos[row])]

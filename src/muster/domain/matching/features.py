@@ -20,6 +20,8 @@ from rapidfuzz import fuzz, process
 # How much a token counts in coverage, by role: a missing patronymic costs less than a missing surname.
 ROLE_WEIGHT = {"given": 1.0, "family": 1.0, "patronymic": 0.5, "initial": 0.3}
 INITIAL_SIMILARITY = 0.9
+STRONG = 0.85
+WEAK = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +59,19 @@ class Alignment:
     query_coverage: npt.NDArray[np.float32]  # weighted share of the query's tokens met
     cand_coverage: npt.NDArray[np.float32]   # weighted share of the candidate's tokens met
     weakest: npt.NDArray[np.float32]         # lowest similarity among the query's given/family tokens
+    strong: npt.NDArray[np.float32]          # aligned pairs with similarity >= STRONG, initials excluded
+    unmatched: npt.NDArray[np.float32]       # query given/family tokens met below WEAK or not at all
+    rarity: npt.NDArray[np.float32]          # summed rarity (normalised IDF) of list tokens met >= STRONG
 
 
 def align(block: npt.NDArray[np.float32], query_weight: npt.NDArray[np.float32],
-          cand_weight: npt.NDArray[np.float32], query_main: npt.NDArray[np.bool_]) -> Alignment:
+          cand_weight: npt.NDArray[np.float32], query_main: npt.NDArray[np.bool_],
+          cand_rarity: npt.NDArray[np.float32]) -> Alignment:
     """Greedy one-to-one alignment for many candidate forms at once.
 
     ``block`` is forms x query tokens x candidate slots (padding slots hold -1); ``cand_weight`` is
-    forms x slots (0 for padding); ``query_main`` marks query tokens that are given or family names.
+    forms x slots (0 for padding); ``query_main`` marks query tokens that are given or family names;
+    ``cand_rarity`` is forms x slots, each list token's IDF scaled to [0, 1].
     """
     work = block.copy()
     n_forms, n_q, n_c = work.shape
@@ -87,8 +94,27 @@ def align(block: npt.NDArray[np.float32], query_weight: npt.NDArray[np.float32],
     cand_coverage = (matched_c * cand_weight).sum(axis=1) / cand_total
     main = similarity[:, query_main] if query_main.any() else similarity
     weakest = main.min(axis=1) if main.shape[1] else np.zeros(n_forms, dtype=np.float32)
+    is_strong = (similarity >= STRONG) & (query_weight > ROLE_WEIGHT["initial"])
+    strong = is_strong.sum(axis=1).astype(np.float32)
+    unmatched = (main < WEAK).sum(axis=1).astype(np.float32)
+    rarity_of_slot = np.take_along_axis(cand_rarity, np.maximum(slot, 0), axis=1)
+    rarity = (rarity_of_slot * is_strong).sum(axis=1).astype(np.float32)
     return Alignment(slot, similarity, query_coverage.astype(np.float32), cand_coverage.astype(np.float32),
-                     weakest.astype(np.float32))
+                     weakest.astype(np.float32), strong, unmatched, rarity)
+
+
+def patronymic_conflict(block: npt.NDArray[np.float32], query_patronymic: npt.NDArray[np.bool_],
+                        cand_patronymic: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+    """1 - best similarity between the query's and the list form's patronymics, 0 when either has none.
+
+    Same name, different father is the commonest namesake; the patronymic says so.
+    """
+    has_both = query_patronymic.any() & cand_patronymic.any(axis=1)
+    if not query_patronymic.any():
+        return np.zeros(block.shape[0], dtype=np.float32)
+    sub = np.where(cand_patronymic[:, None, :], block[:, query_patronymic, :], 0.0)
+    best = sub.max(axis=(1, 2))
+    return np.where(has_both, 1.0 - best, 0.0).astype(np.float32)
 
 
 def compare_birth_dates(query: str | None, listed: Sequence[str]) -> FeatureScore:

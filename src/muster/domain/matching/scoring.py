@@ -2,13 +2,17 @@
 
 The score is a logistic model over a short, documented feature list (``WEIGHTS``):
 
-    z = bias + query_coverage * wq + list_coverage * wl + weakest_part * ww
-        + birth date (exact | year | conflict) + country (agree | conflict)
+    z = bias + sum(weight[f] * value[f] for f in FEATURES)
     score = 1 / (1 + exp(-z))
 
-``query_coverage`` is the weighted share of the query's words met by the list name (similarity of
-each aligned pair, patronymics weighing half), ``list_coverage`` the same from the list name's side,
-``weakest_part`` the lowest similarity among the query's given and family names. Missing dates or
+Name features (computed for every query form x list form, the best pair per entry kept):
+``query_coverage`` the weighted share of the query's words met by the list name (similarity of each
+aligned pair, patronymics weighing half), ``list_coverage`` the same from the list name's side,
+``weakest_part`` the lowest similarity among the query's given and family names, ``strong_parts``
+how many words met at >= 0.85, ``unmatched_parts`` how many given/family words of the query found
+nothing >= 0.6, ``rare_parts`` the summed rarity of the strongly met list words (a rare surname
+agreeing says more than Ivan agreeing), ``patronymic_conflict`` 1 - similarity of the two
+patronymics when both sides have one. Context features are 0/1 indicators; missing dates or
 countries add nothing. The weights were fitted by logistic regression on the tuning half of the
 development data (bench/screening, queries whose id hashes to the tuning half); the held-out half
 measures them. A score is therefore an estimate of the probability that the pair is the same person
@@ -22,25 +26,33 @@ from dataclasses import dataclass
 
 from muster.domain.matching.features import FeatureScore
 
+# The features, in the order of the model's vector; each is documented in features.py.
+NAME_FEATURES = ("query_coverage", "list_coverage", "weakest_part", "strong_parts", "unmatched_parts",
+                 "rare_parts", "patronymic_conflict")
+CONTEXT_FEATURES = ("birth_date_exact", "birth_date_year", "birth_date_conflict", "country_agree", "country_conflict")
+FEATURES = NAME_FEATURES + CONTEXT_FEATURES
+
 WEIGHTS: dict[str, float] = {
-    "bias": -15.0,
-    "query_coverage": 8.0,
-    "list_coverage": 4.0,
-    "weakest_part": 5.0,
-    "birth_date_exact": 3.0,
-    "birth_date_year": 1.0,
-    "birth_date_conflict": -4.0,
-    "country_agree": 0.5,
-    "country_conflict": -1.0,
+    "bias": -18.892,
+    "query_coverage": 4.676,
+    "list_coverage": 7.602,
+    "weakest_part": 2.601,
+    "strong_parts": -1.638,
+    "unmatched_parts": -0.185,
+    "rare_parts": 6.681,
+    "patronymic_conflict": -5.835,
+    "birth_date_exact": 6.155,
+    "birth_date_year": -0.279,
+    "birth_date_conflict": -4.654,
+    "country_agree": 0.447,
+    "country_conflict": -1.718,
 }
 DEFAULT_THRESHOLD = 0.5
 
 
-def name_logit(query_coverage: float, list_coverage: float, weakest: float) -> float:
-    """The name part of the model, in logit units."""
-    w = WEIGHTS
-    return (w["bias"] + w["query_coverage"] * query_coverage + w["list_coverage"] * list_coverage
-            + w["weakest_part"] * weakest)
+def name_weights() -> tuple[float, list[float]]:
+    """Bias and weights of the name features, in NAME_FEATURES order."""
+    return WEIGHTS["bias"], [WEIGHTS[f] for f in NAME_FEATURES]
 
 
 def date_logit(outcome: str) -> float:

@@ -1,0 +1,1 @@
+"""Outside formats -> domain records. Importers never write to the database themselves."""
