@@ -75,7 +75,7 @@ def check_date(value: str, *, allow_month: bool = False) -> str | None:
             return None
     except ValueError:
         return None
-    return value if 1800 <= year <= 2100 else None
+    return value
 
 
 @cache
