@@ -109,17 +109,40 @@ class Sealer:
 
     `owner` is the applicant id whose data key seals the value; `row_id` is the id of the row that
     holds the sealed column. Store the returned bytes as a BLOB in that column, nothing else.
+    The owner's data key must exist: create it with `KeyRing.create_data_key(applicant_id)` when
+    the applicant is first inserted. Sealing never creates one, so nothing can be written again
+    for an applicant whose key was shredded. A unit of work touching many fields of one applicant
+    takes `for_owner(owner)` once, instead of one key-store read per field.
     """
 
     def __init__(self, ring: KeyRing) -> None:
         self._ring = ring
 
+    def for_owner(self, owner: str) -> OwnerSealer:
+        """A sealer holding `owner`'s data key; DataKeyMissing if there is none. Keep it short-lived."""
+        return OwnerSealer(self._ring.data_key(owner))
+
     def seal(self, *, owner: str, table: str, column: str, row_id: str | int, value: str) -> bytes:
-        """Seal a text value, creating the owner's data key on first use."""
-        key = self._ring.ensure_data_key(owner)
-        return seal_text(key, FieldRef(table, column, str(row_id)), value)
+        """Seal a text value with the owner's data key."""
+        return self.for_owner(owner).seal(table=table, column=column, row_id=row_id, value=value)
 
     def unseal(self, *, owner: str, table: str, column: str, row_id: str | int, sealed: bytes) -> str:
         """Open a text value; DataKeyMissing once the owner was shredded, SealBroken if tampered."""
-        key = self._ring.data_key(owner)
-        return unseal_text(key, FieldRef(table, column, str(row_id)), sealed)
+        return self.for_owner(owner).unseal(table=table, column=column, row_id=row_id, sealed=sealed)
+
+
+class OwnerSealer:
+    """Seals and opens the fields of one owner with a data key fetched once (one unit of work)."""
+
+    def __init__(self, key: DataKey) -> None:
+        self._key = key
+
+    @property
+    def owner(self) -> str:
+        return self._key.owner
+
+    def seal(self, *, table: str, column: str, row_id: str | int, value: str) -> bytes:
+        return seal_text(self._key, FieldRef(table, column, str(row_id)), value)
+
+    def unseal(self, *, table: str, column: str, row_id: str | int, sealed: bytes) -> str:
+        return unseal_text(self._key, FieldRef(table, column, str(row_id)), sealed)

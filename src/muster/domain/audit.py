@@ -42,6 +42,8 @@ GENESIS = bytes(HASH_BYTES)
 _LINK_CONTEXT = b"muster/audit/v1\x00"
 _CHECKPOINT_CONTEXT = b"muster/audit-checkpoint/v1\n"
 _ACTION = re.compile(r"[a-z_]+:[a-z_]+:[a-z_]+\Z")
+# One encoder for every entry: json.dumps with options builds a new one per call, a third of verify's time.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 Signer = Callable[[bytes], bytes]
 SignatureVerifier = Callable[[bytes, bytes], bool]
@@ -62,7 +64,12 @@ class AuditAction(StrEnum):
 def _timestamp(at: datetime) -> str:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("audit timestamps must be timezone-aware")
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return (
+        f"{at.year:04d}-{at.month:02d}-{at.day:02d}"
+        f"T{at.hour:02d}:{at.minute:02d}:{at.second:02d}.{at.microsecond:06d}Z"
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ class AuditEntry:
             "case": self.case_id,
             "reason": self.reason,
         }
-        return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+        return _CANONICAL_JSON.encode(document).encode("ascii")
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,13 @@ class TestNormalisation:
         assert codes.normalise(typed) == "abacus-abdomen-abide-zoom-zone-zero"
 
     @pytest.mark.parametrize(
-        "typed", ["", "abacus abdomen abide zoom zone", "abacus abdomen abide zoom zone zeroo", "abacusabdomen abide zoom zone zero x"]
+        "typed",
+        [
+            "",
+            "abacus abdomen abide zoom zone",
+            "abacus abdomen abide zoom zone zeroo",
+            "abacusabdomen abide zoom zone zero x",
+        ],
     )
     def test_malformed_codes_are_refused_without_echoing_them(self, codes, typed):
         with pytest.raises(ReceiptMalformed) as raised:

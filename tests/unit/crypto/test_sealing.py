@@ -104,18 +104,24 @@ class TestNonces:
 
 
 class TestSealer:
-    def test_the_sealer_creates_the_owners_key_on_first_use_and_reuses_it(self):
+    def test_the_sealer_uses_the_owners_key_for_every_field(self):
         ring = KeyRing(MemoryKeyStore(), generate_kek())
+        ring.create_data_key("app-1")
         sealer = Sealer(ring)
-        first = sealer.seal(owner="app-1", table="applicants", column="email", row_id=1, value="o@example.org")
-        second = sealer.seal(owner="app-1", table="applicants", column="phone", row_id=1, value="+380441234567")
-        assert sealer.unseal(owner="app-1", table="applicants", column="email", row_id=1, sealed=first) == "o@example.org"
-        assert sealer.unseal(owner="app-1", table="applicants", column="phone", row_id="1", sealed=second)
+        email = sealer.seal(owner="app-1", table="applicants", column="email", row_id=1, value="o@example.org")
+        owner = sealer.for_owner("app-1")
+        phone = owner.seal(table="applicants", column="phone", row_id=1, value="+380441234567")
+        assert owner.unseal(table="applicants", column="email", row_id="1", sealed=email) == "o@example.org"
+        assert sealer.unseal(owner="app-1", table="applicants", column="phone", row_id=1, sealed=phone)
 
-    def test_the_sealer_refuses_an_owner_whose_key_was_shredded(self):
+    def test_the_sealer_never_creates_a_key_so_a_shredded_owner_stays_shredded(self):
         ring = KeyRing(MemoryKeyStore(), generate_kek())
+        ring.create_data_key("app-1")
         sealer = Sealer(ring)
         sealed = sealer.seal(owner="app-1", table="applicants", column="email", row_id=1, value="o@example.org")
         shred_data_key(ring, "app-1")
         with pytest.raises(DataKeyMissing):
             sealer.unseal(owner="app-1", table="applicants", column="email", row_id=1, sealed=sealed)
+        with pytest.raises(DataKeyMissing):
+            sealer.seal(owner="app-1", table="applicants", column="email", row_id=1, value="o@example.org")
+        assert not ring.has_data_key("app-1")
