@@ -33,6 +33,15 @@ def outline(token_skeleton: str, canonical_name: str | None) -> str:
     return token_skeleton[0] + _VOWELS.sub("", token_skeleton[1:])
 
 
+def unique_pairs(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct (a, b) pairs as a 2 x n array sorted by a then b (faster than np.unique(axis=1))."""
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
+    keep = np.ones(len(a), dtype=bool)
+    keep[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    return np.stack([a[keep], b[keep]])
+
+
 def key_codes(token_keys: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Key codes of forms given their token key ids (rows, -1 padded): returns (row index, code).
 
@@ -70,8 +79,7 @@ class BlockingIndex:
     def build(cls, entry_of_row: npt.NDArray[np.int64], rows: npt.NDArray[np.int64],
               codes: npt.NDArray[np.int64], n_entries: int, max_df: int) -> BlockingIndex:
         """Index the (row, code) pairs of all forms; ``entry_of_row`` maps a form row to its entry."""
-        entries = entry_of_row[rows]
-        pairs = np.unique(np.stack([codes, entries]), axis=1)
+        pairs = unique_pairs(codes, entry_of_row[rows])
         unique_codes, col = np.unique(pairs[0], return_inverse=True)
         df = np.bincount(col, minlength=len(unique_codes)).astype(np.float32)
         idf = np.log1p(n_entries / df).astype(np.float32)
@@ -87,7 +95,7 @@ class BlockingIndex:
         pos = np.searchsorted(self.codes, codes)
         pos = np.clip(pos, 0, max(len(self.codes) - 1, 0))
         known = (len(self.codes) > 0) & (self.codes[pos] == codes) if len(self.codes) else np.zeros(len(codes), bool)
-        pairs = np.unique(np.stack([rows[known], pos[known]]), axis=1)
+        pairs = unique_pairs(rows[known], pos[known])
         weights = self.idf[pairs[1]]
         return sparse.csr_matrix((weights, (pairs[0], pairs[1])), shape=(n_queries, len(self.codes)))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from muster.domain.matching.blocking import BlockingIndex, key_codes, outline
+from muster.domain.matching.blocking import BlockingIndex, key_codes, outline, unique_pairs
 from muster.domain.matching.features import (
     ROLE_WEIGHT, FeatureScore, align, compare_birth_dates, compare_countries, patronymic_conflict, token_similarity,
 )
@@ -105,7 +105,7 @@ def build_index(entries: Iterable[WatchlistEntry], *, max_df: int | None = None)
     weight = np.array([ROLE_WEIGHT[r] for r in vocab.roles] + [0.0], dtype=np.float32)
     is_patronymic = np.array([r == "patronymic" for r in vocab.roles] + [False])
     # Rarity: IDF of the token over entries, scaled so a token held by a single entry is 1.
-    pairs = np.unique(np.stack([tokens[tokens >= 0], np.repeat(f_entry, (tokens >= 0).sum(axis=1))]), axis=1)
+    pairs = unique_pairs(tokens[tokens >= 0], np.repeat(f_entry, (tokens >= 0).sum(axis=1)))
     df = np.bincount(pairs[0], minlength=len(vocab.words)).astype(np.float64)
     rarity = np.log(max(len(entries), 2) / np.maximum(df, 1.0)) / np.log(max(len(entries), 2))
     rarity = np.append(np.clip(rarity, 0.0, 1.0), 0.0).astype(np.float32)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from muster.domain.matching.given_names import PATRONYMIC_SUFFIXES, build_equivalences
 from muster.domain.matching.transliteration import LATIN_SCHEME, SCHEMES_BY_LANGUAGE, detect_language, to_latin
@@ -76,6 +76,7 @@ def _script(token: str) -> str:
     return "cyrillic" if cyr > lat else "latin"
 
 
+@lru_cache(maxsize=1 << 18)
 def fold_homoglyphs(token: str) -> str:
     """Rewrite look-alike letters of the minority script into the token's main script."""
     table = _LATIN_TO_CYRILLIC if _script(token) == "cyrillic" else _CYRILLIC_TO_LATIN
@@ -89,6 +90,7 @@ def fold_text(text: str) -> str:
     return " ".join(words).casefold()
 
 
+@lru_cache(maxsize=1 << 18)
 def is_cyrillic(token: str) -> bool:
     """True when the token has any Cyrillic letter (after homoglyph folding it is then all Cyrillic)."""
     return any("\u0400" <= ch <= "\u04ff" for ch in token)
@@ -112,7 +114,7 @@ def split_name(name: str) -> list[str]:
     return readings or [name.strip()]
 
 
-@cache
+@lru_cache(maxsize=1 << 18)
 def skeleton(token: str) -> str:
     """Fold a Latin token to its spelling skeleton (see the module docstring)."""
     token = "".join(_DIGRAPHS.get(ch, ch) for ch in token.lower())
@@ -144,7 +146,7 @@ def role(token_skeleton: str) -> str:
     return "family"
 
 
-@cache
+@lru_cache(maxsize=1 << 18)
 def _latin_token(token: str, scheme: str) -> str:
     return to_latin(token, scheme) if scheme != LATIN_SCHEME else token
 
