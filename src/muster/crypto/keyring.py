@@ -150,6 +150,17 @@ def wrapped_kek_id(wrapped: bytes) -> str:
     return wrapped[1:_HEADER_BYTES].hex()
 
 
+def census(store: KeyStore) -> dict[str, int]:
+    """How many wrapped keys each KEK id holds, without unwrapping any: shows a rotation's progress."""
+    counts: dict[str, int] = {}
+    for ref in list(store.refs()):
+        wrapped = store.load(ref)
+        if wrapped is not None:
+            kek_id = wrapped_kek_id(wrapped)
+            counts[kek_id] = counts.get(kek_id, 0) + 1
+    return counts
+
+
 class KeyRing:
     """The current KEK plus retired ones (unwrap only), over a KeyStore.
 

@@ -27,6 +27,7 @@ from muster.crypto.keyring import (
     KeyRing,
     KeyStore,
     MemoryKeyStore,
+    census,
     data_key_ref,
     rotate_key_file,
     wrapped_kek_id,
@@ -150,8 +151,10 @@ class TestRotation:
         blind_key = before.blind_index_key()
 
         new = generate_kek()
+        assert census(store) == {old.id: 22}
         report = KeyRing(store, new, retired=[old]).rewrap_all()
         assert (report.rewrapped, report.already_current) == (22, 0)
+        assert census(store) == {new.id: 22}
 
         after = KeyRing(store, new)  # the old KEK is gone
         assert {wrapped_kek_id(store.load(ref)) for ref in store.refs()} == {new.id}
