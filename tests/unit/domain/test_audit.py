@@ -67,6 +67,17 @@ class TestEntries:
         with pytest.raises(ValueError):
             AuditEntry(1, datetime(2026, 11, 25), "rev-1", "applicant:record:read", "app-1", "")
 
+    @pytest.mark.parametrize("sequence, actor", [(0, "rev-1"), (1, "")], ids=["sequence 0", "no actor"])
+    def test_an_entry_needs_a_positive_number_and_an_actor(self, sequence, actor):
+        with pytest.raises(ValueError):
+            AuditEntry(sequence, T0, actor, "applicant:record:read", None, "")
+
+    def test_a_chain_hash_is_32_bytes(self):
+        with pytest.raises(ValueError):
+            link(b"short", AuditEntry(1, T0, "rev-1", "applicant:record:read", None, ""))
+        with pytest.raises(ValueError):
+            AuditChain(head=b"short")
+
     @pytest.mark.parametrize("action", ["read", "applicant:read", "Applicant:record:read"])
     def test_an_action_must_be_spelled_scope_resource_action(self, action):
         with pytest.raises(ValueError):
@@ -128,6 +139,18 @@ class TestTamperingInsideTheLog:
         records = records[:3] + [forge(records[2].hash, 4)] + later
         problem = verify(records).problem
         assert (problem.kind, problem.sequence, problem.position) == (Tamper.INSERTED, 4, 3)
+
+    def test_an_insertion_with_a_made_up_hash_is_named_at_the_inserted_entry(self):
+        _, records = build()
+        records.insert(3, ChainedEntry(forge(records[2].hash, 4).entry, bytes(32)))
+        problem = verify(records).problem
+        assert (problem.kind, problem.sequence, problem.position) == (Tamper.INSERTED, 4, 3)
+
+    def test_an_old_entry_replayed_later_is_named_as_an_insertion(self):
+        _, records = build()
+        records.insert(7, records[1])
+        problem = verify(records).problem
+        assert (problem.kind, problem.sequence, problem.position) == (Tamper.INSERTED, 2, 7)
 
     def test_a_duplicated_entry_is_named_as_an_insertion(self):
         _, records = build()
@@ -240,6 +263,10 @@ class TestAuditChain:
             chain.append(at=T0, actor="rev-1", action="applicant:record:read", case_id=None, reason="",
                          persist=broken_write)
         assert (chain.head, chain.sequence) == (head, 3)
+
+    def test_resuming_an_empty_log_starts_at_the_genesis(self):
+        chain = AuditChain.resume(None)
+        assert (chain.head, chain.sequence) == (GENESIS, 0)
 
     def test_a_resumed_chain_continues_the_stored_one(self):
         _, records = build(4)
