@@ -61,6 +61,10 @@ class KeyedReceipts:
             return None
 
 
+def sealing_codec(ring: KeyRing) -> SealingCodec:
+    return SealingCodec(Sealer(ring).for_owner, ring.create_data_key)
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -89,7 +93,7 @@ class Container:
     vouching: VouchService
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, SealingCodec(Sealer(self.ring)))
+        return SqlUnitOfWork(self.engine, partial(sealing_codec, self.ring))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -101,8 +105,7 @@ def build(settings: Settings) -> Container:
     engine = make_engine(settings.resolved_database_url)
     keystore_engine = make_engine(settings.resolved_keystore_url)
     ring = KeyRing.from_key_file(settings.resolved_key_file, SqlKeyStore(keystore_engine))
-    codec = SealingCodec(Sealer(ring))
-    uow = partial(SqlUnitOfWork, engine, codec)
+    uow = partial(SqlUnitOfWork, engine, partial(sealing_codec, ring))
     clock = SystemClock()
     receipts = KeyedReceipts(default_receipt_codes(), ReceiptLookup(default_receipt_codes(), BlindIndex(ring.blind_index_key())))
     questionnaire = load_questionnaire(settings.questionnaire)

@@ -12,12 +12,16 @@ from typing import Any, Protocol
 
 
 class FieldCodec(Protocol):
+    def new_owner(self, owner: str) -> None: ...
     def encode(self, *, owner: str, table: str, column: str, row: str, value: Any) -> bytes: ...
     def decode(self, *, owner: str, table: str, column: str, row: str, data: bytes) -> Any: ...
 
 
 class JsonCodec:
     """Plain JSON: no protection. `owner` is the application id the value belongs to."""
+
+    def new_owner(self, owner: str) -> None:
+        pass  # plain JSON has no per-owner key
 
     def encode(self, *, owner: str, table: str, column: str, row: str, value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False).encode()

@@ -42,6 +42,7 @@ class SqlApplicationRepository:
             stage_entered_at=application.stage_entered_at, receipt_lookup=receipt_lookup,
             questionnaire_version=questionnaire_version, unit_id=application.unit_id,
         ))
+        self._codec.new_owner(application.id)
         rows = [
             {"application_id": application.id, "field": name, "compartment": compartment,
              "value": self._codec.encode(owner=application.id, table="answers", column="value",

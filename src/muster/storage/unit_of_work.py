@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
@@ -17,20 +18,21 @@ from muster.storage.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, codec: FieldCodec) -> None:
+    def __init__(self, engine: Engine, codec: Callable[[], FieldCodec]) -> None:
         self._engine = engine
-        self._codec = codec
+        self._new_codec = codec
         self._connection: Connection | None = None
 
     def __enter__(self) -> "SqlUnitOfWork":
         self._connection = self._engine.connect()
         self._transaction = self._connection.begin()
         c = self._connection
-        self.applications = SqlApplicationRepository(c, self._codec)
+        codec = self._new_codec()  # one per transaction: keys fetched here are dropped with it
+        self.applications = SqlApplicationRepository(c, codec)
         self.reviewers = SqlReviewerRepository(c)
         self.sessions = SqlSessionRepository(c)
         self.units = SqlUnitRepository(c)
-        self.vouches = SqlVouchRepository(c, self._codec)
+        self.vouches = SqlVouchRepository(c, codec)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -1,9 +1,10 @@
 """Public intake: submit an application, check a status with the receipt code."""
 
-# No `from __future__ import annotations` here: the request model is built at run time from the
-# questionnaire, and FastAPI must see the class itself in the endpoint's signature.
+from __future__ import annotations
 
-from fastapi import APIRouter, Path
+from typing import Any
+
+from fastapi import APIRouter, Body, Path
 from pydantic import BaseModel
 
 from muster.domain.status import PublicStatus
@@ -12,14 +13,20 @@ from muster.web.deps import ContainerDep
 
 
 def build_router(create_model: type[BaseModel]) -> APIRouter:
+    """`create_model` (generated from the questionnaire) documents the request body; the
+    questionnaire itself validates it, so a client gets every problem at once, by field name."""
     router = APIRouter(prefix="/api", tags=["public"])
+    body_schema = create_model.model_json_schema()
 
     @router.post("/applications", status_code=201, response_model=ReceiptPublic,
                  summary="Submit an application",
                  description="Answers 201 only after the application is durably committed. "
-                             "The receipt code is shown once and is never stored.")
-    def submit(body: create_model, container: ContainerDep) -> ReceiptPublic:  # type: ignore[valid-type]
-        submitted = container.intake.submit(body.model_dump(exclude_none=True))
+                             "The receipt code is shown once and is never stored.",
+                 responses={422: {"description": "Invalid answers; `errors` names each field and its problem"}},
+                 openapi_extra={"requestBody": {"required": True,
+                                                "content": {"application/json": {"schema": body_schema}}}})
+    def submit(container: ContainerDep, body: dict[str, Any] = Body(..., include_in_schema=False)) -> ReceiptPublic:
+        submitted = container.intake.submit(body)
         return ReceiptPublic(receipt=submitted.receipt, status=PublicStatus.RECEIVED)
 
     @router.get("/status/{receipt}", response_model=StatusPublic, summary="Check the status of an application",
