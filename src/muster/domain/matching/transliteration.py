@@ -37,10 +37,11 @@ _UA_NATIONAL_RULES = """
 ь > ; ʼ > ; \\' > ; ё > io; ы > y; э > e; ъ > ; ў > u;
 """
 
-# Belarusian passports: е ё ю я are ie io iu ia after consonants (and at the start); й -> i.
+# Belarusian passports: ё ю я are io iu ia; е is ie after a vowel, else e; й -> i.
 _BY_PASSPORT_RULES = """
 ::Lower;
-а > a; б > b; в > v; г > h; ґ > g; д > d; е > ie; ё > io; ж > zh; з > z; і > i; и > i; й > i; к > k;
+[аеёіоуыэюяў] { е > ie;
+а > a; б > b; в > v; г > h; ґ > g; д > d; е > e; ё > io; ж > zh; з > z; і > i; и > i; й > i; к > k;
 л > l; м > m; н > n; о > o; п > p; р > r; с > s; т > t; у > u; ў > u; ф > f; х > kh; ц > ts; ч > ch;
 ш > sh; щ > shch; ы > y; ь > ; ъ > ; э > e; ю > iu; я > ia; є > ie; ї > i; ʼ > ; \\' > ;
 """
@@ -63,6 +64,16 @@ SCHEMES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
     "be": ("by_passport", "icao", "bgn_be", "iso9"),
 }
 
+# Ukrainian national romanisation read backwards (lossy: і/ї/й after i are guessed from position).
+_UA_REVERSE_RULES = r"""
+::Lower;
+shch > щ; zgh > зг; zh > ж; kh > х; ts > ц; ch > ч; sh > ш;
+^ ye > є; ^ yi > ї; ^ yu > ю; ^ ya > я;
+iia > ія; iiu > ію; iie > іє; ii $ > ій; ii > ії; yi $ > ий; yi > иї; iu > ю; ia > я; ie > є; i } [aeiou] > й;
+a > а; b > б; v > в; h > г; g > ґ; d > д; e > е; z > з; y > и; i > і; k > к; l > л; m > м; n > н; o > о;
+p > п; r > р; s > с; t > т; u > у; f > ф; \' > ь;
+"""
+
 LATIN_SCHEME = "latin"
 SCHEME_LABELS = {name: label for name, (_, _, label) in SCHEMES.items()} | {LATIN_SCHEME: "as written (Latin)"}
 
@@ -76,7 +87,9 @@ def _transliterator(scheme: str) -> icu.Transliterator:
 
 
 @cache
-def _to_cyrillic() -> icu.Transliterator:
+def _to_cyrillic(language: str) -> icu.Transliterator:
+    if language == "uk":
+        return icu.Transliterator.createFromRules("muster-uk-reverse", _UA_REVERSE_RULES, icu.UTransDirection.FORWARD)
     return icu.Transliterator.createInstance("Latin-Russian/BGN; Lower")
 
 
@@ -85,9 +98,11 @@ def to_latin(text: str, scheme: str) -> str:
     return _transliterator(scheme).transliterate(text)
 
 
-def to_cyrillic(text: str) -> str:
-    """Read Latin ``text`` back into Russian Cyrillic (BGN/PCGN reversed), lower case."""
-    return _to_cyrillic().transliterate(text)
+def to_cyrillic(text: str, language: str = "ru") -> str:
+    """Read Latin ``text`` back into Cyrillic, lower case: Russian (BGN/PCGN reversed) or Ukrainian ("uk",
+    the national romanisation reversed). Word by word, so word-final rules apply to every word."""
+    transliterator = _to_cyrillic(language)
+    return " ".join(transliterator.transliterate(word) for word in text.split())
 
 
 def detect_language(text: str) -> str:
