@@ -265,6 +265,8 @@ class KeyRing:
         """Re-wrap every key not yet under the current KEK. Restartable; data is not touched.
 
         A key destroyed meanwhile stays destroyed: `replace` only swaps the blob it read.
+        A key wrapped under a KEK the ring does not hold raises KekUnknown and stops the run;
+        nothing is lost, and the rotation stays pending until that KEK is supplied as retired.
         """
         rewrapped = already = vanished = 0
         current_id = self.current.id

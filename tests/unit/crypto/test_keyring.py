@@ -25,7 +25,6 @@ from muster.crypto.keyfile import (
 from muster.crypto.keyring import (
     WRAPPED_KEY_BYTES,
     KeyRing,
-    KeyStore,
     MemoryKeyStore,
     census,
     data_key_ref,
@@ -33,6 +32,7 @@ from muster.crypto.keyring import (
     wrapped_kek_id,
 )
 from muster.crypto.sealing import FieldRef, seal_text, unseal_text
+from tests.unit.crypto.keystore_contract import KeyStoreContract
 
 WHERE = FieldRef("applicants", "family_name", "1")
 FAST = dict(time_cost=1, memory_cost_kib=8, parallelism=1)
@@ -48,28 +48,8 @@ def ring(store):
     return KeyRing(store, generate_kek())
 
 
-class TestMemoryKeyStore:
-    # The contract the storage adapter's KeyStore must also pass.
-    def test_it_satisfies_the_keystore_protocol(self, store):
-        assert isinstance(store, KeyStore)
-
-    def test_add_refuses_an_existing_ref(self, store):
-        assert store.add("data:a", b"1")
-        assert not store.add("data:a", b"2")
-        assert store.load("data:a") == b"1"
-
-    def test_replace_only_swaps_the_expected_blob(self, store):
-        store.add("data:a", b"1")
-        assert not store.replace("data:a", b"other", b"2")
-        assert store.replace("data:a", b"1", b"2")
-        assert store.load("data:a") == b"2"
-
-    def test_replace_does_not_resurrect_a_destroyed_ref(self, store):
-        store.add("data:a", b"1")
-        assert store.destroy("data:a")
-        assert not store.replace("data:a", b"1", b"2")
-        assert store.load("data:a") is None
-        assert not store.destroy("data:a")
+class TestMemoryKeyStore(KeyStoreContract):
+    pass
 
 
 class TestDataKeys:
