@@ -86,7 +86,7 @@ class ReceiptCodes:
             normalised = self.normalise(typed)
         except ReceiptMalformed:
             return False
-        return secrets.compare_digest(normalised.encode("ascii"), canonical.encode("ascii"))
+        return secrets.compare_digest(normalised.encode("utf-8"), canonical.encode("utf-8"))
 
 
 def default_receipt_codes() -> ReceiptCodes:
