@@ -77,16 +77,22 @@ class VouchGraph:
         keep = src != dst
         dropped = int(len(src) - keep.sum())
         src, dst, weight = src[keep], dst[keep], weight[keep]
-        # One vouch per ordered pair, the strongest: sort by pair then by descending weight, keep the first.
-        key = src * max(n, 1) + dst
-        order = np.lexsort((-weight, key))
-        key = key[order]
+        # One vouch per ordered pair, the strongest; sorting by pair also leaves the vouches in CSR order.
+        width = max(n, 1)
+        key = src * width + dst
+        if len(weight) and weight.min() == weight.max():
+            key = np.sort(key)  # equal strengths: no need to carry them through the sort
+            weight = weight[: len(key)]
+        else:
+            order = np.argsort(key, kind="stable")
+            key, weight = key[order], weight[order]
         first = np.ones(len(key), dtype=bool)
         first[1:] = key[1:] != key[:-1]
-        merged = int(len(key) - first.sum())
+        merged = int(len(key) - np.count_nonzero(first))
         if merged:
-            order = order[first]
-            src, dst, weight = src[order], dst[order], weight[order]
+            weight = np.maximum.reduceat(weight, np.flatnonzero(first))
+            key = key[first]
+        src, dst = key // width, key % width
         return cls(ids, src, dst, weight, dropped, merged)
 
     @property
@@ -114,8 +120,12 @@ class VouchGraph:
 
     def undirected(self) -> sp.csr_matrix:
         """Symmetric strength matrix: a pair's weight is the sum of its vouches in both directions."""
-        a = sp.csr_matrix((self.weight, (self.src, self.dst)), shape=(self.n, self.n))
-        a = (a + a.T).tocsr()
+        # The vouches are sorted by (src, dst) and unique, so the CSR arrays can be laid down directly.
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.src, minlength=self.n), out=indptr[1:])
+        a = sp.csr_matrix((self.weight, self.dst, indptr), shape=(self.n, self.n))
+        a.has_sorted_indices = True
+        a = (a + a.T.tocsr()).tocsr()
         a.eliminate_zeros()
         a.sort_indices()
         return a

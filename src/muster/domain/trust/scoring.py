@@ -114,7 +114,7 @@ class TrustReport:
             elif hops[k] == UNREACHED:
                 out.append("no vouch path from any seed")
             else:
-                out.append(f"trust {rel[k]}x the average; {hops[k]} vouch hop{"" if hops[k] == 1 else "s"} from a seed; "
+                out.append(f"trust {rel[k]}x the average; {hops[k]} vouch hop{'' if hops[k] == 1 else 's'} from a seed; "
                            f"{share[k]}% of vouch strength backed by shared contacts")
         return out
 
