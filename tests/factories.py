@@ -14,6 +14,7 @@ PASSWORD = "correct horse battery staple"
 
 def make_container(tmp_path: Path, database_url: str | None = None, **settings: Any) -> Container:
     """A migrated container; data (keys, key store, SQLite) under `tmp_path`."""
+    settings.setdefault("public_rate_limit", 0)  # tests submit far faster than any person
     container = build(Settings(data_dir=tmp_path, database_url=database_url, demo=False, **settings))
     prepare(container)
     return container

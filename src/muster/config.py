@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         False, description="Mark cookies Secure (HTTPS only). Must be true in production behind TLS."
     )
+    public_rate_limit: int = Field(
+        20, description="Requests per minute one client may make to the public intake and status endpoints (0: no limit)."
+    )
     page_size: int = Field(50, description="Default page size of case lists in the API and UI.")
 
     @classmethod

@@ -300,3 +300,15 @@ class TestSessions:
         assert "script-src 'self'" in headers["content-security-policy"]
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
         assert headers["referrer-policy"] == "no-referrer"
+
+
+class TestRateLimit:
+    def test_public_endpoints_answer_429_past_the_limit_and_keep_what_was_accepted(self, tmp_path):
+        container = make_container(tmp_path, public_rate_limit=3)
+        client = TestClient(create_app(container))
+        codes = [client.post("/api/applications", json=valid_answers()).status_code for _ in range(5)]
+        assert codes == [201, 201, 201, 429, 429]
+        with container.uow() as uow:
+            assert uow.applications.page(stages=None, offset=0, limit=10)[1] == 3
+        assert client.get("/api/status/a-b-c-d-e-f").status_code == 429
+        container.close()

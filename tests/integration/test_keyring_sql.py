@@ -10,7 +10,6 @@ from muster.crypto.sealing import FieldRef, seal_text, unseal_text
 from muster.crypto.shredding import shred_data_key
 from muster.storage.db import make_engine
 from muster.storage.keystore import SqlKeyStore
-from tests.integration.test_keystore_contract import SQLITE_CHECKPOINT_BUG
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +20,7 @@ def engine(database_url):
 
 
 class TestKeyRingOverSql:
-    def test_rotation_and_shredding_work_through_the_sql_store(self, engine, request):
-        if engine.dialect.name == "sqlite":
-            request.applymarker(SQLITE_CHECKPOINT_BUG)
+    def test_rotation_and_shredding_work_through_the_sql_store(self, engine):
         store = SqlKeyStore(engine)
         ring = KeyRing(store, generate_kek())
         where = FieldRef("answers", "value", "a1")
@@ -38,7 +35,6 @@ class TestKeyRingOverSql:
 
 
 class TestShreddingOnDisk:
-    @SQLITE_CHECKPOINT_BUG
     def test_a_shredded_wrapped_key_leaves_no_bytes_in_the_sqlite_files(self, tmp_path):
         # Without secure_delete and a WAL checkpoint the deleted row stays readable in the files.
         path = tmp_path / "keystore.db"

@@ -27,10 +27,6 @@ class SqlKeyStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         keystore_metadata.create_all(engine)
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as c:
-                # Deleted key bytes are overwritten in the file, not left in free pages.
-                c.exec_driver_sql("PRAGMA secure_delete=ON")
 
     def load(self, ref: str) -> bytes | None:
         with self._engine.connect() as c:
@@ -51,14 +47,21 @@ class SqlKeyStore:
             return result.rowcount == 1
 
     def destroy(self, ref: str) -> bool:
+        sqlite = self._engine.dialect.name == "sqlite"
         with self._engine.begin() as c:
+            if sqlite:
+                # Per connection: the deleted key's bytes are zeroed in the page, not left as free space.
+                c.exec_driver_sql("PRAGMA secure_delete=ON")
             result = c.execute(delete(wrapped_keys).where(wrapped_keys.c.ref == ref))
             gone = result.rowcount == 1
-        if gone and self._engine.dialect.name == "sqlite":
-            with self._engine.connect() as c:
-                # Move the deletion out of the WAL into the main file and empty the WAL.
-                c.exec_driver_sql("PRAGMA secure_delete=ON")
-                c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if gone and sqlite:
+            # Copy the deletion from the WAL into the main file and empty the WAL. A checkpoint
+            # cannot run inside a transaction, hence the raw connection outside SQLAlchemy's.
+            raw = self._engine.raw_connection()
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
         return gone
 
     def refs(self) -> Iterable[str]:

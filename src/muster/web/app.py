@@ -11,11 +11,14 @@ from fastapi.staticfiles import StaticFiles
 
 from muster import __version__
 from muster.web import errors
+from muster.web.ratelimit import RateLimiter
 from muster.web.api import applications, auth, cases, resources
 from muster.web.api.schemas import application_create_model
 from muster.web.ui import views
 
 STATIC = Path(__file__).resolve().parent / "ui" / "static"
+
+PUBLIC_POSTS = {"/api/applications", "/apply", "/status"}
 
 SECURITY_HEADERS = {
     # No inline scripts or styles anywhere: HTMX and the stylesheet are served from /static.
@@ -52,9 +55,16 @@ def create_app(container: Any) -> FastAPI:
                                    swagger_css_url="/static/swagger/swagger-ui.css",
                                    swagger_favicon_url="/static/favicon.svg")
 
+    limiter = RateLimiter(container.settings.public_rate_limit)
+
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
+    async def guard(request: Request, call_next: Any) -> Response:
+        public = (request.method == "POST" and request.url.path in PUBLIC_POSTS) or request.url.path.startswith("/api/status/")
+        if public and not limiter.allow(request.client.host if request.client else ""):
+            response: Response = errors.problem(429, "TooManyRequests", "too many requests; try again in a minute")
+            response.headers["Retry-After"] = "60"
+        else:
+            response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.url.path == "/docs":
