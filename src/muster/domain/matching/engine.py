@@ -22,7 +22,7 @@ from muster.domain.matching.blocking import BlockingIndex, key_codes, outline, u
 from muster.domain.matching.features import (
     ROLE_WEIGHT, FeatureScore, align, compare_birth_dates, compare_countries, patronymic_conflict, token_similarity,
 )
-from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_forms, role
+from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_forms, query_forms, role
 from muster.domain.matching.scoring import (
     DEFAULT_THRESHOLD, FEATURES, NAME_FEATURES, Explanation, MatchResult, PartMatch, combine, name_weights,
 )
@@ -129,7 +129,7 @@ def _query_key_rows(index: Index, forms_per_query: Sequence[tuple[NameForm, ...]
 
 def candidates(index: Index, queries: Sequence[ScreeningQuery], *, limit: int = DEFAULT_CANDIDATES) -> list[npt.NDArray[np.int64]]:
     """Entry indices worth scoring for each query, best blocking score first (at most ``limit``)."""
-    forms = [name_forms(q.name) for q in queries]
+    forms = [query_forms(q.name) for q in queries]
     rows, codes = _query_key_rows(index, forms)
     return index.blocking.candidates(index.blocking.query_matrix(rows, codes, len(queries)), limit)
 
@@ -170,7 +170,7 @@ class _Evaluated:
 
 def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) -> _Evaluated | None:
     """Compute the feature vector (scoring.FEATURES order) of every candidate entry for one query."""
-    qforms = name_forms(query.name)
+    qforms = query_forms(query.name)
     if len(cands) == 0 or not qforms:
         return None
     spans = [np.arange(index.entry_start[c], index.entry_start[c + 1]) for c in cands]
@@ -198,8 +198,13 @@ def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) 
         q_weight = np.array([ROLE_WEIGHT[r] for r in roles], dtype=np.float32)
         q_main = np.array([r in ("given", "family") for r in roles])
         block = sim[qi][:, slot_of].transpose(1, 0, 2)
-        al = align(block, q_weight, cand_weight, q_main, cand_rarity)
-        conflict = patronymic_conflict(block, np.array([r == "patronymic" for r in roles]), cand_patronymic)
+        q_patronymic = np.array([r == "patronymic" for r in roles])
+        # A patronymic only one side gives is missing information, not disagreement: it weighs nothing.
+        cand_has = cand_patronymic.any(axis=1)
+        q_weight_rows = np.where(q_patronymic[None, :] & ~cand_has[:, None], 0.0, q_weight[None, :]).astype(np.float32)
+        c_weight_rows = cand_weight if q_patronymic.any() else np.where(cand_patronymic, 0.0, cand_weight).astype(np.float32)
+        al = align(block, q_weight_rows, c_weight_rows, q_main, cand_rarity)
+        conflict = patronymic_conflict(block, q_patronymic, cand_patronymic)
         x = np.stack([al.query_coverage, al.cand_coverage, al.weakest, al.strong, al.unmatched, al.rarity, conflict], axis=1)
         z = bias + x @ np.asarray(weights, dtype=np.float32)
         better = z > best_z

@@ -69,8 +69,9 @@ def align(block: npt.NDArray[np.float32], query_weight: npt.NDArray[np.float32],
           cand_rarity: npt.NDArray[np.float32]) -> Alignment:
     """Greedy one-to-one alignment for many candidate forms at once.
 
-    ``block`` is forms x query tokens x candidate slots (padding slots hold -1); ``cand_weight`` is
-    forms x slots (0 for padding); ``query_main`` marks query tokens that are given or family names;
+    ``block`` is forms x query tokens x candidate slots (padding slots hold -1); ``query_weight`` is
+    per query token, or forms x query tokens; ``cand_weight`` is forms x slots (0 for padding);
+    ``query_main`` marks query tokens that are given or family names;
     ``cand_rarity`` is forms x slots, each list token's IDF scaled to [0, 1].
     """
     work = block.copy()
@@ -89,7 +90,8 @@ def align(block: npt.NDArray[np.float32], query_weight: npt.NDArray[np.float32],
         matched_c[rows[ok], ci[ok]] = best[ok]
         work[rows, qi, :] = -1.0
         work[rows, :, ci] = -1.0
-    query_coverage = (similarity * query_weight).sum(axis=1) / max(float(query_weight.sum()), 1e-6)
+    query_weight = np.broadcast_to(query_weight, (n_forms, n_q))
+    query_coverage = (similarity * query_weight).sum(axis=1) / np.maximum(query_weight.sum(axis=1), 1e-6)
     cand_total = np.maximum(cand_weight.sum(axis=1), 1e-6)
     cand_coverage = (matched_c * cand_weight).sum(axis=1) / cand_total
     main = similarity[:, query_main] if query_main.any() else similarity

@@ -3,7 +3,8 @@
 One line per name: the canonical (Russian, Latin) form first, then its other forms. Transliteration
 variants that the skeleton already folds (Yuri/Iurii/Yuriy, Fyodor/Fedor) need not be listed; what is
 listed are the forms a spelling rule cannot reach: language forms (Oleksandr, Aliaksandr, Siarhei),
-Western forms (Alexander, Michael) and diminutives (Sasha, Sanya, Shura). Patronymics are derived
+Western forms (Alexander, Michael) and diminutives (Sasha, Sanya, Shura); and the common romanisations
+of frequent Arabic names (Muhammad, Mohammed, Mohamed), which the sanctions lists are full of. Patronymics are derived
 from the same table (Aleksandrovich ~ Oleksandrovych ~ Aliaksandravich).
 """
 
@@ -64,6 +65,25 @@ tatiana tatyana tetiana tatsiana tanya
 yurii yury yuri iurii yuras yura
 fedor fyodor fedir fiodar fedya
 yakov yakiv yakau jacob yasha
+muhammad mohammed mohamed mohammad muhamad mohamad muhammed mohamud mehmet
+ahmad ahmed ahmet
+husayn hussein hussain husain hossein husein
+hasan hassan
+abdallah abdullah abdulla abdalla abdellah
+abd abdul abdel abdol abdal
+umar omar
+uthman othman osman usman
+yusuf yousef yousif youssef yusif yousuf
+ibrahim ebrahim
+khalid khaled
+said saeed sayed sayid saied
+mahmud mahmoud
+mustafa mostafa moustafa
+salih saleh
+yahya yahia
+isa issa eesa
+jafar jaafar jafer
+abdulrahman abdurrahman abdelrahman abdalrahman abdurahman
 """.strip()
 
 # Patronymic endings as the skeleton spells them (see normalise.skeleton): Russian, Ukrainian, Belarusian.

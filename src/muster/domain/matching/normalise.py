@@ -167,3 +167,29 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
             if skeletons and skeletons not in forms:
                 forms[skeletons] = NameForm(scheme, tuple(k[0] for k in kept), tuple(k[1] for k in kept), skeletons)
     return tuple(forms.values())
+
+
+JOINED = "+joined"
+
+
+def query_forms(name: str) -> tuple[NameForm, ...]:
+    """The forms of a query name plus, for names of three words or more, each pair of neighbours joined.
+
+    Lists and applicants split compound names differently (Abdul Patta / Abdulpatta, Koumta Madji /
+    Koumtamadji); joining on the query side lets such a name meet its listed spelling word for word.
+    """
+    forms = name_forms(name)
+    seen = {f.tokens for f in forms}
+    joined: list[NameForm] = []
+    for form in forms:
+        if len(form.tokens) < 3:
+            continue
+        for i in range(len(form.tokens) - 1):
+            word = form.words[i] + form.words[i + 1]
+            tokens = form.tokens[:i] + (skeleton(word),) + form.tokens[i + 2 :]
+            if tokens in seen:
+                continue
+            seen.add(tokens)
+            joined.append(NameForm(form.scheme + JOINED, form.originals[:i] + (form.originals[i] + form.originals[i + 1],)
+                                   + form.originals[i + 2 :], form.words[:i] + (word,) + form.words[i + 2 :], tokens))
+    return forms + tuple(joined)

@@ -33,19 +33,19 @@ CONTEXT_FEATURES = ("birth_date_exact", "birth_date_year", "birth_date_conflict"
 FEATURES = NAME_FEATURES + CONTEXT_FEATURES
 
 WEIGHTS: dict[str, float] = {
-    "bias": -18.892,
-    "query_coverage": 4.676,
-    "list_coverage": 7.602,
-    "weakest_part": 2.601,
-    "strong_parts": -1.638,
-    "unmatched_parts": -0.185,
-    "rare_parts": 6.681,
-    "patronymic_conflict": -5.835,
-    "birth_date_exact": 6.155,
-    "birth_date_year": -0.279,
-    "birth_date_conflict": -4.654,
-    "country_agree": 0.447,
-    "country_conflict": -1.718,
+    "bias": -18.967,
+    "query_coverage": 1.977,
+    "list_coverage": 6.574,
+    "weakest_part": 0.785,
+    "strong_parts": 0.800,
+    "unmatched_parts": -1.694,
+    "rare_parts": 6.341,
+    "patronymic_conflict": -4.279,
+    "birth_date_exact": 7.759,
+    "birth_date_year": -0.160,
+    "birth_date_conflict": -4.949,
+    "country_agree": 0.054,
+    "country_conflict": -1.533,
 }
 DEFAULT_THRESHOLD = 0.5
 
@@ -106,10 +106,13 @@ class Explanation:
         """One line of plain text, as written into result files."""
         from muster.domain.matching.transliteration import SCHEME_LABELS
 
+        def label(scheme: str) -> str:
+            base, joined = scheme.removesuffix("+joined"), scheme.endswith("+joined")
+            return SCHEME_LABELS.get(base, base) + (", two words joined" if joined else "")
+
         parts = "; ".join(f"{p.query_word}~{p.list_word} {p.role} {p.similarity:.2f} ({p.how})" for p in self.parts)
-        text = (f"query '{self.query_form}' [{SCHEME_LABELS.get(self.query_scheme, self.query_scheme)}] met "
-                f"list name '{self.list_name}' as '{self.list_form}' "
-                f"[{SCHEME_LABELS.get(self.list_scheme, self.list_scheme)}]: {parts}")
+        text = (f"query '{self.query_form}' [{label(self.query_scheme)}] met "
+                f"list name '{self.list_name}' as '{self.list_form}' [{label(self.list_scheme)}]: {parts}")
         if self.unmatched_query:
             text += f"; query words unmatched: {' '.join(self.unmatched_query)}"
         if self.unmatched_list:
