@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from muster.domain.matching.normalise import canonical, fold_text, name_forms, role, skeleton, split_name, tokenise
+from muster.domain.matching.normalise import (
+    canonical, fold_text, name_forms, query_forms, role, skeleton, split_name, tokenise,
+)
 from muster.domain.matching.transliteration import detect_language, to_cyrillic, to_latin
 
 
@@ -114,3 +116,17 @@ class TestNameParts:
         forms = name_forms("Щербаков Юрий")
         assert len({f.tokens for f in forms}) == len(forms)
         assert all(f.words for f in forms)
+
+
+class TestQueryForms:
+    def test_neighbouring_words_of_a_long_query_are_also_tried_joined(self) -> None:
+        forms = query_forms("ABUBAKAR, Abdul Patta Escalon")
+        joined = [f for f in forms if f.scheme == "latin+joined"]
+        assert ("abubakar", "abdulpata", "escalon") in {f.tokens for f in joined}
+        assert forms[0].scheme == "latin"
+
+    def test_two_word_queries_are_not_joined(self) -> None:
+        assert [f.scheme for f in query_forms("Ivan Petrov")] == ["latin"]
+
+    def test_common_romanisations_of_arabic_names_share_the_canonical_name(self) -> None:
+        assert {canonical(skeleton(n)) for n in ("Mohammed", "Muhammad", "Mohamed")} == {"g:muhamad"}
