@@ -74,8 +74,8 @@ def attack(honest: Graph, sybil: Graph, g: int, n_seeds: int, rng: np.random.Gen
     if honest.weight is not None or sybil.weight is not None:
         hw = honest.weight if honest.weight is not None else np.ones(len(honest.src))
         sw = sybil.weight if sybil.weight is not None else np.ones(len(sybil.src))
-        # Attack edges get the strongest weight the attacker could hope for.
-        weight = np.concatenate([hw, sw, np.ones(g)])
+        # An attack edge is a typical vouch: its strength is drawn from the honest vouches' strengths.
+        weight = np.concatenate([hw, sw, rng.choice(hw, g)])
     deg = np.bincount(honest.src, minlength=n_h) + np.bincount(honest.dst, minlength=n_h)
     eligible = np.flatnonzero(deg >= np.median(deg))
     seeds = rng.choice(eligible, n_seeds, replace=False)
