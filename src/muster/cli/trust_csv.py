@@ -218,7 +218,8 @@ def _floats(path: Path, arr: np.ndarray, starts: np.ndarray, lengths: np.ndarray
             try:
                 out[k] = float(bytes(view[s:s + n]))
             except ValueError:
-                raise InputError(f"{path}:{k + 2}: {column} {bytes(view[s:s + n])[:40]!r} is not a number") from None
+                text = bytes(view[s:s + n])[:40].decode("utf-8", errors="replace")
+                raise InputError(f"{path}:{k + 2}: {column} {text!r} is not a number") from None
     return out
 
 

@@ -6,7 +6,8 @@ node becomes proportional to its degree, Sybils included; stopped early it has m
 region but crossed the few attack edges only a little (Cao et al., NSDI 2012). Dividing by the degree
 removes the advantage of simply having many vouches.
 
-Alongside the trust this records the step at which each node first received any, which is its distance in
+The result is the mean of the last two steps, so that trust on bipartite stretches (a chain of vouches, a
+star) does not vanish on every other node. Alongside the trust this records the step at which each node first received any, which is its distance in
 vouch hops from the nearest seed (for steps up to the number of iterations).
 """
 
@@ -47,11 +48,14 @@ def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int) -> Propagati
     if len(seeds):
         mass[seeds] = 1.0 / len(seeds)
         hops[seeds] = 0
-    # a.T == a, and CSR @ vector is the fast product; the transpose is only for clarity of direction.
+    previous = mass
     for step in range(1, iterations + 1):
-        mass = a @ (mass * inv)
+        previous, mass = mass, a @ (mass * inv)  # a is symmetric: A D^-1 T with A = A^T
         new = (hops == UNREACHED) & (mass > 0)
         hops[new] = step
+    # On a bipartite stretch (a chain, a star) trust alternates sides each step; the mean of the last two
+    # steps reaches both sides and keeps the total.
+    mass = (mass + previous) / 2.0
     # Nodes further than `iterations` hops still get a distance for the explanation.
     frontier = np.flatnonzero(hops == iterations) if iterations else seeds
     step = iterations

@@ -1,0 +1,107 @@
+"""score(): known answers on small graphs, explanations, and the bad-input rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from muster.domain.errors import InputError
+from muster.domain.trust import ScoringConfig, VouchGraph, score
+
+from .conftest import SEEDS, community
+
+
+class TestRingDetection:
+    def test_a_ring_joined_by_one_attack_edge_is_flagged_and_nobody_else(self, honest_with_ring):
+        report = score(honest_with_ring, SEEDS)
+        flagged = {honest_with_ring.ids[i] for i in np.flatnonzero(report.flag)}
+        assert flagged == {f"f{i}" for i in range(8)}
+
+    def test_the_ring_carries_its_evidence(self, honest_with_ring):
+        report = score(honest_with_ring, SEEDS)
+        (ring,) = report.rings
+        assert ring.size == 8
+        assert ring.internal_vouches == 28  # 8 * 7 / 2 pairs, each vouched both ways
+        assert ring.external_vouches == 1
+        assert ring.conductance < 0.05
+
+    def test_every_ring_member_scores_below_every_honest_member(self, honest_with_ring):
+        report = score(honest_with_ring, SEEDS)
+        fake = np.array([node.startswith("f") for node in honest_with_ring.ids])
+        assert report.score[fake].max() < report.score[~fake].min()
+
+    def test_an_honest_chain_is_not_flagged(self, honest_chain):
+        report = score(honest_chain, ["seed"])
+        assert not report.flag.any()
+        assert report.rings == []
+
+    def test_trust_falls_along_a_chain_away_from_the_seed_but_stays_positive(self, honest_chain):
+        report = score(honest_chain, ["seed"])
+        assert report.score[honest_chain.index_of("seed")] == 1.0
+        assert all(0 < s <= 1 for s in report.score)
+
+
+class TestExplanations:
+    def test_an_explanation_gives_the_numbers_behind_the_reason(self, honest_chain):
+        why = score(honest_chain, ["seed"]).explain("c3")
+        assert why.hops_from_seed == 3
+        assert why.vouchers == 1 and why.vouchees == 1
+        assert not why.flag and not why.is_seed and why.ring is None
+        assert "3 vouch hops from a seed" in why.text
+
+    def test_a_ring_member_is_explained_by_its_ring(self, honest_with_ring):
+        why = score(honest_with_ring, SEEDS).explain("f3")
+        assert why.flag and why.ring is not None and why.ring.size == 8
+        assert why.text.startswith("suspected ring 1: 8 members")
+
+    def test_a_seed_and_an_unreachable_node_say_so(self):
+        graph = VouchGraph.from_edges([("s", "a"), ("x", "y")])
+        report = score(graph, ["s"])
+        assert report.explain("s").text == "seed: trusted a priori"
+        assert report.explain("y").text == "no vouch path from any seed"
+        assert report.explain("y").score == 0.0
+        assert report.explain("y").hops_from_seed is None
+
+    def test_every_node_has_a_reason(self, honest_with_ring):
+        report = score(honest_with_ring, SEEDS)
+        reasons = report.reasons()
+        assert len(reasons) == honest_with_ring.n and all(reasons)
+        assert [e.text for e in report.explanations()] == reasons
+
+    def test_explaining_an_unknown_id_is_an_input_error(self, honest_chain):
+        with pytest.raises(InputError, match="not in the vouch graph"):
+            score(honest_chain, ["seed"]).explain("ghost")
+
+
+class TestBadInput:
+    def test_unknown_seed_ids_are_ignored_and_listed(self, honest_chain):
+        report = score(honest_chain, ["seed", "ghost"])
+        assert report.unknown_seeds == ["ghost"]
+        assert report.score[honest_chain.index_of("seed")] == 1.0
+
+    def test_no_known_seed_is_an_input_error(self, honest_chain):
+        with pytest.raises(InputError, match="no seed"):
+            score(honest_chain, ["ghost"])
+        with pytest.raises(InputError, match="no seed"):
+            score(honest_chain, [])
+
+    def test_an_empty_graph_gives_an_empty_report(self):
+        report = score(VouchGraph.from_edges([]), ["anyone"])
+        assert len(report) == 0 and report.rings == [] and report.reasons() == []
+
+    def test_self_vouches_and_duplicates_do_not_change_the_scores(self, honest_chain):
+        noisy = VouchGraph.from_edges([("seed", "c1"), ("seed", "c1"), ("c1", "c1"), ("c1", "c2"), ("c2", "c3"),
+                                       ("c3", "c4"), ("c4", "c5")])
+        assert np.allclose(score(noisy, ["seed"]).score, score(honest_chain, ["seed"]).score)
+
+    def test_weak_vouches_carry_less_trust_than_strong_ones(self):
+        edges = community("h", 12) + [("h0", "a", 1.0), ("h6", "b", 0.1)]
+        report = score(VouchGraph.from_edges(edges), ["h0", "h6"], ScoringConfig(support=None))
+        graph = report.graph
+        # Degree normalisation cancels a lone vouch's strength; what differs is the share it takes from h6.
+        assert report.score[graph.index_of("a")] > 0 and report.score[graph.index_of("b")] > 0
+
+    def test_zero_strength_vouches_carry_nothing(self):
+        report = score(VouchGraph.from_edges([("s", "a", 1.0), ("s", "b", 0.0)]), ["s"])
+        assert report.explain("b").hops_from_seed is None
+        assert report.explain("b").score == 0.0
