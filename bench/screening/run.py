@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from data import DevData, is_tuning, load  # noqa: E402
 
 from muster.domain.matching import (  # noqa: E402
-    DEFAULT_CANDIDATES, DEFAULT_THRESHOLD, Index, ScreeningQuery, build_index, candidates, score_candidates,
+    DEFAULT_CANDIDATES, DEFAULT_THRESHOLD, Index, build_index, candidates, score_candidates,
 )
 
 SCALE_ENTRIES = 1_000_000
@@ -130,19 +130,8 @@ def run_exhaustive(dev: DevData, index: Index) -> tuple[dict[str, Ranked], dict[
     return full, naive, seconds
 
 
-_SCALE_INDEX: Index | None = None
-
-
-def _screen_chunk(chunk: list[ScreeningQuery]) -> list[tuple[str, str, float]]:
-    from muster.domain.matching import screen_many
-
-    assert _SCALE_INDEX is not None
-    return [(q.id, r[0].entry_id if r else "", r[0].score if r else 0.0)
-            for q, r in zip(chunk, screen_many(_SCALE_INDEX, chunk, top=10), strict=True)]
-
-
 def run_scale(dev: DevData, n_entries: int, n_queries: int) -> dict:
-    global _SCALE_INDEX
+    import scale_worker
     import synthetic
 
     pools = synthetic.pools(dev.entries)
@@ -151,17 +140,17 @@ def run_scale(dev: DevData, n_entries: int, n_queries: int) -> dict:
     queries, truth = synthetic.queries(entries, n_queries, pools)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    _SCALE_INDEX = build_index(entries)
+    scale_worker.INDEX = build_index(entries)
     built = time.perf_counter() - started
     rss_after_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     chunks = [queries[i : i + 500] for i in range(0, len(queries), 500)]
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(2) as pool:
-        top1 = [row for part in pool.map(_screen_chunk, chunks, chunksize=1) for row in part]
+        top1 = [row for part in pool.map(scale_worker.screen_chunk, chunks, chunksize=1) for row in part]
     screened = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     hits = sum(1 for qid, eid, _ in top1 if truth.get(qid) == eid)
-    _SCALE_INDEX = None
+    scale_worker.INDEX = None
     return {"entries": n_entries, "names": sum(len(e.names) for e in entries), "queries": n_queries, "workers": 2,
             "generate_seconds": generated, "build_seconds": built, "screen_seconds": screened,
             "queries_per_second": n_queries / screened, "peak_rss_main_mib": rss_after_build,
@@ -180,8 +169,11 @@ def main(results_dir: Path) -> str:
     index = build_index(dev.entries)
     build_seconds = time.perf_counter() - started
     muster, cands, muster_seconds, blocking_seconds = run_muster(dev, index)
+    print(f"muster: {muster_seconds:.1f} s", flush=True)
     logic, logic_seconds, nk_version = run_logic_v2(dev, index, cands, blocking_seconds)
+    print(f"logic-v2: {logic_seconds:.1f} s", flush=True)
     full, naive, full_seconds = run_exhaustive(dev, index)
+    print(f"exhaustive: {full_seconds:.1f} s", flush=True)
     halves = {"all": lambda _: True, "tuning": is_tuning, "held_out": lambda q: not is_tuning(q)}
     results = {
         "muster": {h: evaluate(dev, muster, f) for h, f in halves.items()},
@@ -195,7 +187,9 @@ def main(results_dir: Path) -> str:
         "threshold": DEFAULT_THRESHOLD, "logic_v2_threshold": LOGIC_V2_THRESHOLD, "candidates_per_query": DEFAULT_CANDIDATES,
         "nomenklatura": nk_version,
     }
+    (results_dir / "screening.json").write_text(json.dumps(results, indent=2))
     results["scale"] = run_scale(dev, SCALE_ENTRIES, SCALE_QUERIES)
+    print(f"scale: {results['scale']}", flush=True)
     (results_dir / "screening.json").write_text(json.dumps(results, indent=2))
     return _markdown(results)
 

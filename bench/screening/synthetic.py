@@ -3,7 +3,7 @@
 Real Cyrillic names are split into given name, patronymic and family name (by the engine's own
 role guess); synthetic Slavic persons recombine them at random and get, half of the time, a Latin
 alias under a random transliteration scheme (ICAO, BGN/PCGN, ISO 9, Ukrainian national, Belarusian
-passport). Latin (mostly OFAC) names are recombined word by word. Birth dates and countries are drawn
+passport). Recombination makes namesakes (same three names, different person), as real lists have. Latin (mostly OFAC) names are recombined word by word. Birth dates and countries are drawn
 at random. Queries are synthetic entries read another way (other script or scheme, patronymic
 dropped, order swapped) plus fresh recombinations, which are almost always nobody on the list.
 Everything comes from one seeded ``random.Random``.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from muster.domain.matching import ScreeningQuery, WatchlistEntry
 from muster.domain.matching.normalise import fold_text, is_cyrillic, role, skeleton, tokenise
-from muster.domain.matching.transliteration import SCHEMES, to_latin
+from muster.domain.matching.transliteration import to_latin
 
 COUNTRIES = ("RU", "BY", "UA", "KZ", "")
 
@@ -59,8 +59,13 @@ def _latin(rng: random.Random, p: Pools) -> list[str]:
     return [rng.choice(p.latin_words) for _ in range(rng.choice((2, 3, 3, 4)))]
 
 
+# Schemes a Russian name is romanised under in practice (the BGN tables for Ukrainian and Belarusian
+# leave Russian-only letters such as и untouched, so they are not used on Russian names).
+ROMANISATIONS = ("icao", "bgn_ru", "iso9", "ua_national", "by_passport")
+
+
 def _romanise(words: list[str], rng: random.Random) -> str:
-    scheme = rng.choice(list(SCHEMES))
+    scheme = rng.choice(ROMANISATIONS)
     return " ".join(to_latin(w, scheme).capitalize() for w in words)
 
 
