@@ -208,6 +208,10 @@ class TestApplyForm:
 
         expect(page.locator("#field-family_name")).to_have_class(re.compile(r"\binvalid\b"))
         expect(page.locator("#field-family_name .problem")).to_be_visible()
+        family_name = page.get_by_label(_label("Фамилия"))
+        expect(family_name).to_have_attribute("aria-invalid", "true")
+        expect(family_name).to_have_attribute("aria-describedby", "problem-family_name")
+        expect(page.get_by_label(_label("Имя ("))).not_to_have_attribute("aria-invalid", "true")
         expect(page.locator(".field .problem")).to_have_count(1)
         expect(page.get_by_label(_label("Имя ("))).to_have_value("Тарас")
         expect(page.get_by_label(APPLICANT_LANGUAGE)).to_be_checked()
