@@ -4,7 +4,8 @@
 
 Prints the weights to paste into src/muster/domain/matching/scoring.py. Uses only queries whose id
 hashes to the tuning half (data.is_tuning); every candidate the blocking returns is one example,
-labelled by truth.csv. L2-regularised maximum likelihood, SciPy's L-BFGS.
+labelled by truth.csv. L2-regularised maximum likelihood, SciPy's L-BFGS-B, with each weight's sign
+fixed by what its feature means (SIGNS).
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ def examples(limit: int = 50) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs).astype(np.float64), np.concatenate(ys)
 
 
+# Monotone by construction: agreement may only add, disagreement only take away, so an explanation
+# never says "the country agrees (-0.01)" because of noise in a sparse feature.
+_UP, _DOWN = (0.0, None), (None, 0.0)
+SIGNS = {"query_coverage": _UP, "list_coverage": _UP, "weakest_part": _UP, "strong_parts": _UP,
+         "unmatched_parts": _DOWN, "rare_parts": _UP, "patronymic_conflict": _DOWN, "birth_date_exact": _UP,
+         "birth_date_year": _UP, "birth_date_conflict": _DOWN, "country_agree": _UP, "country_conflict": _DOWN}
+
+
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.1) -> np.ndarray:
     design = np.hstack([np.ones((len(x), 1)), x])
 
@@ -48,7 +57,8 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.1) -> np.ndarray:
         grad = design.T @ (p - y) + l2 * np.concatenate([[0.0], w[1:]])
         return nll, grad
 
-    return minimize(loss, np.zeros(design.shape[1]), jac=True, method="L-BFGS-B").x
+    bounds = [(None, None)] + [SIGNS[name] for name in FEATURES]
+    return minimize(loss, np.zeros(design.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds).x
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from muster.domain.matching.blocking import BlockingIndex, key_codes, outline, unique_pairs
 from muster.domain.matching.features import (
-    ROLE_WEIGHT, FeatureScore, align, compare_birth_dates, compare_countries, patronymic_conflict, token_similarity,
+    ROLE_WEIGHT, STRONG, FeatureScore, align, compare_birth_dates, compare_countries, patronymic_conflict, token_similarity,
 )
 from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_forms, query_forms, role
 from muster.domain.matching.scoring import (
@@ -207,6 +207,8 @@ def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) 
         conflict = patronymic_conflict(block, q_patronymic, cand_patronymic)
         x = np.stack([al.query_coverage, al.cand_coverage, al.weakest, al.strong, al.unmatched, al.rarity, conflict], axis=1)
         z = bias + x @ np.asarray(weights, dtype=np.float32)
+        if form.joined >= 0:  # a joined form counts only where the joined word found its match
+            z = np.where(al.similarity[:, form.joined] >= STRONG, z, -np.inf)
         better = z > best_z
         best_z = np.where(better, z, best_z)
         best_x[better] = x[better]

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 # How much a token counts in coverage, by role: a missing patronymic costs less than a missing surname.
 ROLE_WEIGHT = {"given": 1.0, "family": 1.0, "patronymic": 0.5, "initial": 0.3}
-INITIAL_SIMILARITY = 0.9
+INITIAL_SIMILARITY = 0.8  # below STRONG: an agreeing initial is weaker evidence than an agreeing name
 STRONG = 0.85
 WEAK = 0.6
 

@@ -57,6 +57,7 @@ class NameForm:
     originals: tuple[str, ...]
     words: tuple[str, ...]
     tokens: tuple[str, ...]
+    joined: int = -1  # in query forms, the position of the word made of two joined words
 
     @property
     def text(self) -> str:
@@ -177,6 +178,7 @@ def query_forms(name: str) -> tuple[NameForm, ...]:
 
     Lists and applicants split compound names differently (Abdul Patta / Abdulpatta, Koumta Madji /
     Koumtamadji); joining on the query side lets such a name meet its listed spelling word for word.
+    The scorer only counts a joined form where the joined word itself meets a list word strongly.
     """
     forms = name_forms(name)
     seen = {f.tokens for f in forms}
@@ -191,5 +193,5 @@ def query_forms(name: str) -> tuple[NameForm, ...]:
                 continue
             seen.add(tokens)
             joined.append(NameForm(form.scheme + JOINED, form.originals[:i] + (form.originals[i] + form.originals[i + 1],)
-                                   + form.originals[i + 2 :], form.words[:i] + (word,) + form.words[i + 2 :], tokens))
+                                   + form.originals[i + 2 :], form.words[:i] + (word,) + form.words[i + 2 :], tokens, i))
     return forms + tuple(joined)
