@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from muster.domain.matching import WatchlistEntry
 from muster.importers.base import ImportReport, RejectedRow, WatchlistImport, check_date, country_codes, dedupe, read_text_lines
@@ -24,12 +25,12 @@ NAME_PROPERTIES = ("name", "alias", "previousName")
 COUNTRY_PROPERTIES = ("nationality", "citizenship", "country")
 
 
-def _values(props: dict, key: str) -> list[str]:
+def _values(props: dict[str, Any], key: str) -> list[str]:
     raw = props.get(key) or []
     return [v for v in (raw if isinstance(raw, list) else [raw]) if isinstance(v, str)]
 
 
-def _names(props: dict) -> list[str]:
+def _names(props: dict[str, Any]) -> list[str]:
     names = [n for key in NAME_PROPERTIES for n in _values(props, key)]
     if not names:
         parts = [" ".join(_values(props, k)) for k in ("firstName", "fatherName", "middleName", "lastName")]

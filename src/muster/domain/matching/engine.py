@@ -123,8 +123,8 @@ def _query_key_rows(index: Index, forms_per_query: Sequence[tuple[NameForm, ...]
     keys = np.full((len(rows), MAX_TOKENS), -1, dtype=np.int64)
     for r, ids in enumerate(rows):
         keys[r, : len(ids)] = ids
-    r, codes = key_codes(keys)
-    return np.array(owner, dtype=np.int64)[r] if len(r) else r, codes
+    form_rows, codes = key_codes(keys)
+    return np.array(owner, dtype=np.int64)[form_rows] if len(form_rows) else form_rows, codes
 
 
 def candidates(index: Index, queries: Sequence[ScreeningQuery], *, limit: int = DEFAULT_CANDIDATES) -> list[npt.NDArray[np.int64]]:

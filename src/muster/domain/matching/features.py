@@ -35,7 +35,9 @@ class FeatureScore:
 def token_similarity(query_tokens: Sequence[str], query_canon: Sequence[str | None],
                      cand_tokens: Sequence[str], cand_canon: Sequence[str | None]) -> npt.NDArray[np.float32]:
     """Similarity in [0, 1] of each query token (rows) to each candidate token (columns)."""
-    sim = process.cdist(query_tokens, cand_tokens, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100.0
+    sim = np.asarray(process.cdist(query_tokens, cand_tokens, scorer=fuzz.ratio, dtype=np.float32, workers=1),
+                     dtype=np.float32)
+    sim *= np.float32(0.01)
     qc = np.array([c or "" for c in query_canon], dtype=object)
     cc = np.array([c or "" for c in cand_canon], dtype=object)
     same = (qc[:, None] == cc[None, :]) & (qc[:, None] != "")

@@ -95,14 +95,14 @@ def _to_cyrillic(language: str) -> icu.Transliterator:
 
 def to_latin(text: str, scheme: str) -> str:
     """Transliterate Cyrillic ``text`` to lower-case Latin under ``scheme`` (a key of SCHEMES)."""
-    return _transliterator(scheme).transliterate(text)
+    return str(_transliterator(scheme).transliterate(text))
 
 
 def to_cyrillic(text: str, language: str = "ru") -> str:
     """Read Latin ``text`` back into Cyrillic, lower case: Russian (BGN/PCGN reversed) or Ukrainian ("uk",
     the national romanisation reversed). Word by word, so word-final rules apply to every word."""
     transliterator = _to_cyrillic(language)
-    return " ".join(transliterator.transliterate(word) for word in text.split())
+    return " ".join(str(transliterator.transliterate(word)) for word in text.split())
 
 
 def detect_language(text: str) -> str:
