@@ -24,11 +24,15 @@ from muster.crypto.keyring import KeyRing
 from muster.crypto.passwords import Argon2PasswordHasher
 from muster.crypto.receipts import ReceiptCodes, ReceiptLookup, default_receipt_codes
 from muster.crypto.sealing import Sealer
+from muster.crypto.shredding import shred_data_key
+from muster.crypto.signing import AuditSigner, signature_verifier
 from muster.domain.accounts import LockoutPolicy
 from muster.domain.permissions import Role
 from muster.domain.questionnaire import Questionnaire, parse_questionnaire
 from muster.services.accounts import AccountService
+from muster.services.audit import AuditService
 from muster.services.cases import CaseService
+from muster.services.erasure import ErasureService
 from muster.services.intake import IntakeService
 from muster.services.units import UnitService
 from muster.services.vouching import VouchService
@@ -91,6 +95,8 @@ class Container:
     cases: CaseService
     units: UnitService
     vouching: VouchService
+    audit: AuditService
+    erasure: ErasureService
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, partial(sealing_codec, self.ring))
@@ -109,6 +115,9 @@ def build(settings: Settings) -> Container:
     clock = SystemClock()
     receipts = KeyedReceipts(default_receipt_codes(), ReceiptLookup(default_receipt_codes(), BlindIndex(ring.blind_index_key())))
     questionnaire = load_questionnaire(settings.questionnaire)
+    signer = AuditSigner(ring.audit_signing_seed())
+    audit = AuditService(uow=uow, clock=clock, sign=signer.sign, verify_signature=signature_verifier(signer.verify_key),
+                         checkpoint_every=settings.audit_checkpoint_every)
     return Container(
         settings=settings,
         engine=engine,
@@ -116,13 +125,17 @@ def build(settings: Settings) -> Container:
         ring=ring,
         questionnaire=questionnaire,
         clock=clock,
-        intake=IntakeService(uow=uow, questionnaire=questionnaire, receipts=receipts, clock=clock, new_id=new_id),
+        intake=IntakeService(uow=uow, questionnaire=questionnaire, receipts=receipts, clock=clock, new_id=new_id,
+                             audit=audit),
         accounts=AccountService(uow=uow, hasher=Argon2PasswordHasher(), clock=clock, new_id=new_id,
                                 lockout=LockoutPolicy(settings.lockout_failures, timedelta(minutes=settings.lockout_minutes)),
-                                session_lifetime=timedelta(minutes=settings.session_minutes)),
-        cases=CaseService(uow=uow, clock=clock),
-        units=UnitService(uow=uow, new_id=new_id),
-        vouching=VouchService(uow=uow, clock=clock, new_id=new_id),
+                                session_lifetime=timedelta(minutes=settings.session_minutes), audit=audit),
+        cases=CaseService(uow=uow, clock=clock, audit=audit),
+        units=UnitService(uow=uow, new_id=new_id, audit=audit),
+        vouching=VouchService(uow=uow, clock=clock, new_id=new_id, audit=audit),
+        audit=audit,
+        erasure=ErasureService(uow=uow, clock=clock, shred=lambda owner: shred_data_key(ring, owner).destroyed,
+                               retention_days=settings.retention_days, audit=audit),
     )
 
 

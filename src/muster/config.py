@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         20, description="Requests per minute one client may make to the public intake and status endpoints (0: no limit)."
     )
     page_size: int = Field(50, description="Default page size of case lists in the API and UI.")
+    audit_checkpoint_every: int = Field(
+        100, ge=1, description="Sign the audit chain head every this many entries (`muster audit checkpoint` signs on demand)."
+    )
+    retention_days: int = Field(
+        90, ge=1, description="Rejected or withdrawn applicants are erased this many days after the decision (`muster retention run`)."
+    )
 
     @classmethod
     def settings_customise_sources(

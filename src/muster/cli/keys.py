@@ -43,10 +43,14 @@ def rotate_command() -> None:
     Afterwards destroy every copy of the old key file, or the old KEK still opens old key-store backups.
     """
     from muster.crypto.keyring import rotate_key_file
+    from muster.domain.audit import AuditAction, AuditEvent
+    from muster.services.audit import SYSTEM
 
     with container() as built:
         old_id = built.ring.current.id
         ring, report = rotate_key_file(built.settings.resolved_key_file, built.ring.store)
+        built.audit.record(AuditEvent(SYSTEM, AuditAction.SYSTEM_KEYS_ROTATE, None,
+                                      f"KEK {old_id} -> {ring.current.id}; {report.rewrapped} re-wrapped"))
     typer.echo(f"rotated KEK {old_id} -> {ring.current.id}: {report.rewrapped} re-wrapped, "
                f"{report.already_current} already current, {report.vanished} gone meanwhile")
     typer.echo("Destroy every copy of the old key file (backups included).", err=True)

@@ -56,9 +56,32 @@ class AuditAction(StrEnum):
     APPLICANT_RECORD_CREATE = "applicant:record:create"
     APPLICANT_RECORD_UPDATE = "applicant:record:update"
     APPLICANT_RECORD_EXPORT = "applicant:record:export"
+    APPLICANT_RECORD_ERASE = "applicant:record:erase"
     APPLICANT_KEY_SHRED = "applicant:key:shred"
+    VOUCH_RECORD_CREATE = "case:vouch:create"
+    VOUCH_RECORD_REVOKE = "case:vouch:revoke"
+    VOUCH_RECORD_READ = "case:vouch:read"
+    UNIT_RECORD_CREATE = "placement:unit:create"
+    USER_ACCOUNT_CREATE = "admin:user:create"
+    USER_ACCOUNT_DISABLE = "admin:user:disable"
+    USER_ACCOUNT_ENABLE = "admin:user:enable"
     SYSTEM_KEYS_ROTATE = "system:keys:rotate"
     AUDIT_CHECKPOINT_CREATE = "audit:checkpoint:create"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """What a use case asks to record; the trail adds the sequence number and the time.
+    `actor` is a reviewer id, "applicant" or "system"; `reason` names the action or endpoint."""
+
+    actor: str
+    action: str
+    case_id: str | None = None
+    reason: str = ""
+
+
+class SequenceTaken(Exception):
+    """Storage refused an entry: another writer appended one with the same sequence number first."""
 
 
 def _timestamp(at: datetime) -> str:
@@ -243,15 +266,18 @@ def verify(
         if record.sequence != expected or record.hash != link(prev, record.entry):
             problem = _classify(position, record, prev, prev_prev, list(stream))
             return VerificationResult(position, prev, matched, problem)
-        for cp in by_sequence.get(expected, ()):
-            if cp.head != record.hash:
-                detail = (
-                    f"the chain at entry {expected} differs from its checkpoint: entries "
-                    f"{last_matched + 1}..{expected} were rewritten, or the log was rolled back and continued"
-                )
-                problem = Problem(Tamper.DIVERGED, last_matched + 1, last_matched, detail)
-                return VerificationResult(position, prev, matched, problem)
-            matched += 1
+        here = by_sequence.get(expected, ())
+        if any(cp.head != record.hash for cp in here):
+            # Checked before counting any as matched: a stored checkpoint agreeing with a rolled-back
+            # log must not hide the external one at the same number that disagrees.
+            detail = (
+                f"the chain at entry {expected} differs from its checkpoint: entries "
+                f"{last_matched + 1}..{expected} were rewritten, or the log was rolled back and continued"
+            )
+            problem = Problem(Tamper.DIVERGED, last_matched + 1, last_matched, detail)
+            return VerificationResult(position, prev, matched, problem)
+        if here:
+            matched += len(here)
             last_matched = expected
         prev_prev, prev = prev, record.hash
         position += 1
@@ -316,6 +342,25 @@ class AuditChain:
                 persist(record)
             self._head, self._sequence = record.hash, entry.sequence
             return record
+
+    def append_many(
+        self,
+        events: Sequence[tuple[datetime, str, str, str | None, str]],
+        *,
+        persist: Callable[[list[ChainedEntry]], None],
+    ) -> list[ChainedEntry]:
+        """Chain several entries `(at, actor, action, case_id, reason)` at once; `persist` stores them
+        all (typically with the caller's commit) before the head moves on, so a failure moves nothing."""
+        with self._lock:
+            head, sequence, records = self._head, self._sequence, []
+            for at, actor, action, case_id, reason in events:
+                sequence += 1
+                entry = AuditEntry(sequence, at, actor, action, case_id, reason)
+                head = link(head, entry)
+                records.append(ChainedEntry(entry, head))
+            persist(records)
+            self._head, self._sequence = head, sequence
+            return records
 
     def checkpoint(self, sign: Signer) -> Checkpoint:
         """Sign the current head (e.g. `AuditSigner.sign`); store it and export a copy off the server."""

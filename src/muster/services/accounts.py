@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from muster.domain.accounts import LockoutPolicy, Reviewer
+from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import AccountDisabled, AccountLocked, InvalidCredentials, ValidationFailed
 from muster.domain.ids import ReviewerId
 from muster.domain.permissions import Role
-from muster.services.ports import Clock, PasswordHasher, UnitOfWork
+from muster.services.audit import SYSTEM, commit_audited
+from muster.services.ports import AuditTrail, Clock, PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -37,16 +39,20 @@ def generate_password() -> str:
 
 class AccountService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], hasher: PasswordHasher, clock: Clock,
-                 new_id: Callable[[], str], lockout: LockoutPolicy, session_lifetime: timedelta) -> None:
+                 new_id: Callable[[], str], lockout: LockoutPolicy, session_lifetime: timedelta,
+                 audit: AuditTrail | None = None) -> None:
         self._uow = uow
+        self._audit = audit
         self._hasher = hasher
         self._clock = clock
         self._new_id = new_id
         self._lockout = lockout
         self._lifetime = session_lifetime
 
-    def add(self, username: str, role: Role, password: str | None = None) -> tuple[Reviewer, str]:
-        """Create an account; returns it with its password (generated when not given)."""
+    def add(self, username: str, role: Role, password: str | None = None, *,
+            by: Reviewer | None = None) -> tuple[Reviewer, str]:
+        """Create an account; returns it with its password (generated when not given).
+        `by`: the admin doing it, or None for a local administrator at the command line."""
         username = username.strip()
         if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
             raise ValidationFailed({"username": "letters, digits, '.', '-' and '_' only, at most 64"})
@@ -58,14 +64,15 @@ class AccountService:
             if uow.reviewers.by_username(username) is not None:
                 raise ValidationFailed({"username": "already taken"})
             uow.reviewers.add(reviewer, password_hash=self._hasher.hash(password), created_at=self._clock.now())
-            uow.commit()
+            commit_audited(uow, self._audit, AuditEvent(by.id if by else SYSTEM, AuditAction.USER_ACCOUNT_CREATE, None,
+                                                        f"account {reviewer.id} role {role}"))
         return reviewer, password
 
     def list(self) -> list[Reviewer]:
         with self._uow() as uow:
             return uow.reviewers.list()
 
-    def set_disabled(self, username: str, disabled: bool = True) -> Reviewer:
+    def set_disabled(self, username: str, disabled: bool = True, *, by: Reviewer | None = None) -> Reviewer:
         with self._uow() as uow:
             found = uow.reviewers.by_username(username)
             if found is None:
@@ -74,7 +81,8 @@ class AccountService:
             uow.reviewers.save(reviewer)
             if disabled:
                 uow.sessions.delete_for(reviewer.id)
-            uow.commit()
+            action = AuditAction.USER_ACCOUNT_DISABLE if disabled else AuditAction.USER_ACCOUNT_ENABLE
+            commit_audited(uow, self._audit, AuditEvent(by.id if by else SYSTEM, action, None, f"account {reviewer.id}"))
         return reviewer
 
     def login(self, username: str, password: str) -> LoginSession:

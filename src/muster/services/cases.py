@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from muster.domain.accounts import Reviewer
-from muster.domain.errors import PermissionDenied
+from muster.domain.audit import AuditAction, AuditEvent
+from muster.domain.errors import PermissionDenied, TransitionNotAllowed
 from muster.domain.ids import ApplicationId
 from muster.domain.permissions import Permission, Role, has_permission, visible_compartments
 from muster.domain.questionnaire import Answer
@@ -22,7 +24,8 @@ from muster.domain.workflow import (
     advance,
     allowed_actions,
 )
-from muster.services.ports import Clock, UnitOfWork
+from muster.services.audit import commit_audited
+from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 
 def require(reviewer: Reviewer, permission: Permission) -> None:
@@ -50,14 +53,17 @@ class CaseView:
     application: Application
     answers: dict[str, Answer]
     actions: list[Transition]
+    erased_on: date | None = None  # an erased case is a tombstone: no answers, no actions
 
 
 class CaseService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock,
-                 after_action: Callable[[Application, Action], None] | None = None) -> None:
+                 after_action: Callable[[Application, Action], None] | None = None,
+                 audit: AuditTrail | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._after_action = after_action
+        self._audit = audit
 
     def queue(self, reviewer: Reviewer, *, stages: Iterable[Stage] | None = None, offset: int = 0, limit: int = 50) -> Page:
         """Cases for the reviewer: by default those in stages where the role acts."""
@@ -67,12 +73,17 @@ class CaseService:
             items, total = uow.applications.page(stages=wanted, offset=offset, limit=limit)
         return Page(items, total, offset, limit)
 
-    def view(self, reviewer: Reviewer, application_id: ApplicationId) -> CaseView:
-        """One case with only the answers in the reviewer's compartments."""
+    def view(self, reviewer: Reviewer, application_id: ApplicationId, *, why: str = "case view") -> CaseView:
+        """One case with only the answers in the reviewer's compartments; the read is audited."""
         require(reviewer, Permission.CASES_READ)
         with self._uow() as uow:
             application = uow.applications.get(application_id)
+            erased_on = uow.applications.erased_on(application_id)
+            if erased_on is not None:
+                uow.commit()
+                return CaseView(application, {}, [], erased_on)
             answers = uow.applications.answers(application_id, visible_compartments(reviewer.role))
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_READ, application_id, why))
         return CaseView(application, answers, allowed_actions(application.stage, reviewer.role))
 
     def act(self, reviewer: Reviewer, application_id: ApplicationId, action: Action, given: ActionInput) -> Application:
@@ -80,12 +91,15 @@ class CaseService:
         require(reviewer, Permission.CASES_ADVANCE)
         with self._uow() as uow:
             application = uow.applications.get(application_id)
+            if uow.applications.erased_on(application_id) is not None:
+                raise TransitionNotAllowed(application.stage, f"{action} on an erased application")
             if action is Action.PLACE and given.unit_id:
                 unit = uow.units.get(given.unit_id)
                 check_room(unit, uow.applications.occupied().get(unit.id, 0))
             updated, _event = advance(application, action, Actor(reviewer.id, reviewer.role), self._clock.now(), given)
             uow.applications.save(updated)
-            uow.commit()
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_UPDATE,
+                                                        application_id, f"action {action}"))
         if self._after_action is not None:
             self._after_action(updated, action)
         return updated
@@ -96,12 +110,17 @@ class CaseService:
         compartments = visible_compartments(reviewer.role)
         rows: list[dict[str, object]] = []
         columns: list[str] = ["id", "stage", "submitted_on", "unit_id"]
+        read: list[AuditEvent] = []
         with self._uow() as uow:
             offset = 0
             while True:
                 items, total = uow.applications.page(stages=stages, offset=offset, limit=500)
                 for application in items:
-                    answers = uow.applications.answers(application.id, compartments)
+                    if uow.applications.erased_on(application.id) is not None:
+                        answers = {}
+                    else:
+                        answers = uow.applications.answers(application.id, compartments)
+                        read.append(AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_EXPORT, application.id, "export"))
                     for name in answers:
                         if name not in columns:
                             columns.append(name)
@@ -111,4 +130,5 @@ class CaseService:
                 offset += len(items)
                 if not items or offset >= total:
                     break
+            commit_audited(uow, self._audit, *read)
         return columns, rows

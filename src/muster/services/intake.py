@@ -6,12 +6,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import ReceiptUnknown
 from muster.domain.ids import ApplicationId
 from muster.domain.questionnaire import Questionnaire
 from muster.domain.status import PublicStatus, public_status
 from muster.domain.workflow import new_application
-from muster.services.ports import Clock, ReceiptIssuer, UnitOfWork
+from muster.services.audit import APPLICANT, commit_audited
+from muster.services.ports import AuditTrail, Clock, ReceiptIssuer, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,9 @@ class IntakeService:
         clock: Clock,
         new_id: Callable[[], str],
         after_submit: Callable[[ApplicationId], None] | None = None,
+        audit: AuditTrail | None = None,
     ) -> None:
+        self._audit = audit
         self._uow = uow
         self._questionnaire = questionnaire
         self._receipts = receipts
@@ -52,7 +56,7 @@ class IntakeService:
                 questionnaire_version=self._questionnaire.version,
                 answers={name: (self._questionnaire.compartment_of(name), value) for name, value in answers.items()},
             )
-            uow.commit()
+            commit_audited(uow, self._audit, AuditEvent(APPLICANT, AuditAction.APPLICANT_RECORD_CREATE, application.id, "submission"))
         if self._after_submit is not None:
             self._after_submit(application.id)
         return Submitted(application.id, code)

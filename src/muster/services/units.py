@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from muster.domain.accounts import Reviewer
+from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import ValidationFailed
 from muster.domain.ids import ApplicationId, UnitId
 from muster.domain.permissions import Permission, visible_compartments, Compartment
 from muster.domain.units import Unit, UnitSuggestion, rank_units
 from muster.services.cases import require
-from muster.services.ports import UnitOfWork
+from muster.services.audit import SYSTEM, commit_audited
+from muster.services.ports import AuditTrail, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -21,8 +23,9 @@ class UnitWithOccupancy:
 
 
 class UnitService:
-    def __init__(self, *, uow: Callable[[], UnitOfWork], new_id: Callable[[], str]) -> None:
+    def __init__(self, *, uow: Callable[[], UnitOfWork], new_id: Callable[[], str], audit: AuditTrail | None = None) -> None:
         self._uow = uow
+        self._audit = audit
         self._new_id = new_id
 
     def create(self, reviewer: Reviewer | None, *, name: str, capacity: int,
@@ -42,7 +45,8 @@ class UnitService:
             if any(u.name == unit.name for u in uow.units.list()):
                 raise ValidationFailed({"name": "a unit with this name exists"})
             uow.units.add(unit)
-            uow.commit()
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM, AuditAction.UNIT_RECORD_CREATE,
+                                                        None, f"unit {unit.id}"))
         return unit
 
     def list(self, reviewer: Reviewer) -> list[UnitWithOccupancy]:

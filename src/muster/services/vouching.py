@@ -6,12 +6,14 @@ import dataclasses
 from collections.abc import Callable
 
 from muster.domain.accounts import Reviewer
+from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import ValidationFailed
 from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission
 from muster.domain.vouches import Relationship, Vouch, check_vouch
 from muster.services.cases import require
-from muster.services.ports import Clock, UnitOfWork
+from muster.services.audit import SYSTEM, commit_audited
+from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 
 def applicant_node(application_id: str) -> str:
@@ -24,7 +26,8 @@ def member_node(name: str) -> str:
 
 class VouchService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, new_id: Callable[[], str],
-                 after_change: Callable[[Vouch], None] | None = None) -> None:
+                 after_change: Callable[[Vouch], None] | None = None, audit: AuditTrail | None = None) -> None:
+        self._audit = audit
         self._uow = uow
         self._clock = clock
         self._new_id = new_id
@@ -48,7 +51,8 @@ class VouchService:
             if any(v.voucher == voucher and v.is_active for v in uow.vouches.involving(target)):
                 raise ValidationFailed({"voucher": "already vouches for this applicant"})
             uow.vouches.add(vouch)
-            uow.commit()
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM, AuditAction.VOUCH_RECORD_CREATE,
+                                                        vouchee, f"vouch {vouch.id}"))
         if self._after_change is not None:
             self._after_change(vouch)
         return vouch
@@ -61,7 +65,8 @@ class VouchService:
             if not vouch.is_active:
                 raise ValidationFailed({"vouch": "already revoked"})
             uow.vouches.revoke(vouch_id, self._clock.now().date())
-            uow.commit()
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM, AuditAction.VOUCH_RECORD_REVOKE,
+                                                        vouch.vouchee.removeprefix("app:"), f"vouch {vouch_id}"))
         revoked = dataclasses.replace(vouch, revoked_on=self._clock.now().date())
         if self._after_change is not None:
             self._after_change(revoked)
@@ -70,4 +75,6 @@ class VouchService:
     def for_applicant(self, reviewer: Reviewer, application_id: ApplicationId) -> list[Vouch]:
         require(reviewer, Permission.VOUCHES_READ)
         with self._uow() as uow:
-            return uow.vouches.involving(applicant_node(application_id))
+            found = uow.vouches.involving(applicant_node(application_id))
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.VOUCH_RECORD_READ, application_id, "vouch list"))
+            return found

@@ -5,13 +5,15 @@ Personal values (answers, notes) pass through the FieldCodec here, where they ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from muster.domain.accounts import Reviewer
+from muster.domain.audit import AuditEntry, ChainedEntry, Checkpoint, SequenceTaken
 from muster.domain.errors import ApplicationUnknown, ReviewerUnknown, UnitUnknown, NotFound
 from muster.domain.ids import ApplicationId, ReviewerId, UnitId, VouchId
 from muster.domain.permissions import Compartment, Role
@@ -100,6 +102,22 @@ class SqlApplicationRepository:
         rows = self._c.execute(select(t.applications.c.unit_id, func.count()).where(
             t.applications.c.unit_id.is_not(None)).group_by(t.applications.c.unit_id))
         return {UnitId(unit_id): count for unit_id, count in rows}
+
+    def erase(self, application_id: ApplicationId, *, on: date) -> None:
+        """Delete the personal data of one application, keeping the row as a tombstone (stage, dates)."""
+        self._c.execute(delete(t.answers).where(t.answers.c.application_id == application_id))
+        self._c.execute(update(t.stage_changes).where(t.stage_changes.c.application_id == application_id).values(note=None))
+        self._c.execute(update(t.applications).where(t.applications.c.id == application_id).values(erased_on=on))
+
+    def erased_on(self, application_id: ApplicationId) -> date | None:
+        return self._c.execute(select(t.applications.c.erased_on).where(t.applications.c.id == application_id)).scalar()
+
+    def due_for_erasure(self, *, stages: Iterable[Stage], decided_before: datetime) -> list[ApplicationId]:
+        """Applications not yet erased that entered one of `stages` before `decided_before`."""
+        rows = self._c.execute(select(t.applications.c.id).where(
+            t.applications.c.erased_on.is_(None), t.applications.c.stage.in_([str(s) for s in stages]),
+            t.applications.c.stage_entered_at < decided_before).order_by(t.applications.c.stage_entered_at))
+        return [ApplicationId(r) for r in rows.scalars()]
 
     def _append_history(self, application: Application, *, already: int) -> None:
         rows = []
@@ -258,6 +276,10 @@ class SqlVouchRepository:
     def revoke(self, vouch_id: VouchId, on: date) -> None:
         self._c.execute(update(t.vouches).where(t.vouches.c.id == vouch_id).values(revoked_on=on))
 
+    def erase_notes(self, vouchee: str) -> None:
+        """Drop the notes about one applicant (sealed with their data key) from every vouch for them."""
+        self._c.execute(update(t.vouches).where(t.vouches.c.vouchee == vouchee).values(note=None))
+
     def active(self) -> list[Vouch]:
         return [self._from_row(r) for r in self._c.execute(select(t.vouches).where(t.vouches.c.revoked_on.is_(None)))]
 
@@ -266,3 +288,67 @@ class SqlVouchRepository:
         return Vouch(id=VouchId(row.id), voucher=row.voucher, vouchee=row.vouchee, relationship=Relationship(row.relationship),
                      known_for_years=row.known_for_years, strength=row.strength, note=note,
                      created_on=row.created_on, revoked_on=row.revoked_on)
+
+
+class SqlAuditRepository:
+    """The audit log and its checkpoints. Entries are read back in insertion order (`position`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, records: list[ChainedEntry]) -> None:
+        """Insert entries; SequenceTaken (and nothing inserted) if a number is already used."""
+        rows = [{"sequence": r.entry.sequence, "at": r.entry.at, "actor": r.entry.actor, "action": str(r.entry.action),
+                 "case_id": r.entry.case_id, "reason": r.entry.reason, "hash": r.hash} for r in records]
+        try:
+            with self._c.begin_nested():  # a savepoint: the caller's change survives a lost race
+                self._c.execute(insert(t.audit_entries), rows)
+        except IntegrityError as error:
+            raise SequenceTaken(str(records[0].entry.sequence)) from error
+
+    def last(self) -> ChainedEntry | None:
+        row = self._c.execute(select(t.audit_entries).order_by(t.audit_entries.c.position.desc()).limit(1)).first()
+        return None if row is None else self._from_row(row)
+
+    def records(self, batch: int = 5000) -> Iterator[ChainedEntry]:
+        """Every entry in insertion order, fetched in batches."""
+        after = -1
+        while True:
+            rows = self._c.execute(select(t.audit_entries).where(t.audit_entries.c.position > after)
+                                   .order_by(t.audit_entries.c.position).limit(batch)).all()
+            for row in rows:
+                yield self._from_row(row)
+            if len(rows) < batch:
+                return
+            after = rows[-1].position
+
+    def page(self, *, offset: int, limit: int, case_id: str | None = None) -> tuple[list[ChainedEntry], int]:
+        """Newest first."""
+        query = select(t.audit_entries)
+        counter = select(func.count()).select_from(t.audit_entries)
+        if case_id:
+            query = query.where(t.audit_entries.c.case_id == case_id)
+            counter = counter.where(t.audit_entries.c.case_id == case_id)
+        rows = self._c.execute(query.order_by(t.audit_entries.c.position.desc()).offset(offset).limit(limit)).all()
+        return [self._from_row(r) for r in rows], self._c.execute(counter).scalar_one()
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        exists = self._c.execute(select(t.audit_checkpoints.c.sequence)
+                                 .where(t.audit_checkpoints.c.sequence == checkpoint.sequence)).first()
+        if exists is None:
+            self._c.execute(insert(t.audit_checkpoints).values(sequence=checkpoint.sequence, head=checkpoint.head,
+                                                               signature=checkpoint.signature))
+
+    def checkpoints(self) -> list[Checkpoint]:
+        rows = self._c.execute(select(t.audit_checkpoints).order_by(t.audit_checkpoints.c.sequence))
+        return [Checkpoint(r.sequence, bytes(r.head), bytes(r.signature)) for r in rows]
+
+    @staticmethod
+    def _from_row(row: Any) -> ChainedEntry:
+        try:
+            entry = AuditEntry(row.sequence, _aware(row.at), row.actor, row.action, row.case_id, row.reason)
+        except (ValueError, TypeError):
+            # A row edited into something no entry can be: keep its place so verify names it as edited.
+            entry = AuditEntry(max(int(row.sequence or 1), 1), datetime(1970, 1, 1, tzinfo=timezone.utc), "?",
+                               "invalid:audit:row", None, "")
+        return ChainedEntry(entry, bytes(row.hash or b""))

@@ -74,6 +74,8 @@ applications = Table(
     Column("receipt_lookup", String(128), nullable=False, unique=True),
     Column("questionnaire_version", String(32), nullable=False),
     Column("unit_id", String(36), ForeignKey("units.id")),
+    # Set when the applicant was erased: the row stays as a tombstone (stage, dates) without personal data.
+    Column("erased_on", Date),
 )
 
 answers = Table(
@@ -112,6 +114,30 @@ vouches = Table(
     Column("note", LargeBinary),
     Column("created_on", Date, nullable=False),
     Column("revoked_on", Date),
+)
+
+# The audit log: ids and action tags only, never personal data, so it is not sealed. `position` is
+# the physical insertion order that `muster audit verify` reads the log in, so that reordered rows
+# show as such; `sequence` is unique so that a second writer process cannot fork the chain.
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=True),
+    Column("sequence", Integer, nullable=False, unique=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("case_id", String(36), index=True),
+    Column("reason", String(200), nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("sequence", Integer, primary_key=True, autoincrement=False),
+    Column("head", LargeBinary(32), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
 )
 
 Index("ix_stage_changes_at", stage_changes.c.at)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from muster.storage.codec import FieldCodec
 from muster.storage.repositories import (
     SqlApplicationRepository,
+    SqlAuditRepository,
     SqlReviewerRepository,
     SqlSessionRepository,
     SqlUnitRepository,
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(c)
         self.units = SqlUnitRepository(c)
         self.vouches = SqlVouchRepository(c, codec)
+        self.audit = SqlAuditRepository(c)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from muster import __version__
 from muster.web import errors
 from muster.web.ratelimit import RateLimiter
-from muster.web.api import applications, auth, cases, resources
+from muster.web.api import applications, audit, auth, cases, resources
 from muster.web.api.schemas import application_create_model
 from muster.web.ui import views
 
@@ -45,6 +45,7 @@ def create_app(container: Any) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(cases.router)
     app.include_router(resources.router)
+    app.include_router(audit.router)
     app.include_router(views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -69,7 +70,7 @@ def create_app(container: Any) -> FastAPI:
             response.headers.setdefault(name, value)
         if request.url.path == "/docs":
             response.headers["Content-Security-Policy"] = DOCS_CSP
-        if request.url.path.startswith("/api/") or request.url.path.startswith("/cases"):
+        if request.url.path.startswith(("/api/", "/cases", "/audit")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from muster.crypto.errors import DataKeyMissing
 from muster.domain import errors as e
 
 STATUS: dict[type[e.MusterError], int] = {
@@ -24,6 +25,7 @@ STATUS: dict[type[e.MusterError], int] = {
     e.AccountDisabled: 401,
     e.AccountLocked: 423,
     e.ImportFailed: 422,
+    DataKeyMissing: 410,  # the applicant was erased: their data is gone for good, not a server fault
 }
 
 

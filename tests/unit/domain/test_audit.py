@@ -229,6 +229,19 @@ class TestTruncationAndRollBack:
         problem = verify(backup, external, verify_signature=check_signature).problem
         assert (problem.kind, problem.sequence) == (Tamper.TRUNCATED, 7)
 
+    def test_a_local_checkpoint_agreeing_with_the_roll_back_does_not_hide_the_external_one(self):
+        _, _, restored, _ = self._roll_back()
+        chain, records = build(5)
+        chain.checkpoint(sign)
+        records.append(append(chain, 5))
+        records += [append(chain, n) for n in range(6, 9)]
+        external_at_9 = chain.checkpoint(sign)
+        restored_chain = AuditChain.resume(restored[-1])
+        local_at_9 = Checkpoint(restored[-1].sequence, restored[-1].hash, sign(Checkpoint(restored[-1].sequence, restored[-1].hash).message()))
+        problem = verify(restored, [local_at_9, external_at_9], verify_signature=check_signature).problem
+        assert problem.kind is Tamper.DIVERGED and problem.sequence == 1
+        assert restored_chain.sequence == external_at_9.sequence
+
     @staticmethod
     def _roll_back():
         """Backup taken after entry 6; the real log went on to 10 with a checkpoint exported at 8.
@@ -288,6 +301,16 @@ class TestAuditChain:
         for thread in threads:
             thread.join()
         assert verify(stored).entries_checked == 800 and verify(stored).ok
+
+    def test_append_many_chains_several_entries_at_once_or_none(self):
+        chain, records = build(2)
+        events = [(T0, "rev-1", "applicant:record:export", f"app-{n}", "export") for n in range(3)]
+        with pytest.raises(OSError):
+            chain.append_many(events, persist=lambda batch: (_ for _ in ()).throw(OSError("disk full")))
+        assert chain.sequence == 2
+        records += chain.append_many(events, persist=lambda batch: None)
+        assert [r.sequence for r in records] == [1, 2, 3, 4, 5] and chain.head == records[-1].hash
+        assert verify(records).ok
 
     def test_checkpoints_survive_an_export_round_trip(self):
         chain, _ = build(3)

@@ -34,6 +34,7 @@ def case_public(view: CaseView) -> CasePublic:
     a = view.application
     return CasePublic(
         **summary(a).model_dump(),
+        erased_on=view.erased_on,
         answers=view.answers,
         history=[StageChangePublic(action=c.action, from_stage=c.from_stage, to_stage=c.to_stage, actor_id=c.actor_id,
                                    actor_role=c.actor_role, at=c.at.isoformat(), reason_code=c.reason_code, note=c.note)
@@ -67,7 +68,7 @@ def export(reviewer: Exporter, container: ContainerDep, format: Literal["csv", "
 
 @router.get("/{application_id}", response_model=CasePublic)
 def case(application_id: str, reviewer: Reader, container: ContainerDep) -> CasePublic:
-    return case_public(container.cases.view(reviewer, ApplicationId(application_id)))
+    return case_public(container.cases.view(reviewer, ApplicationId(application_id), why="GET /api/cases/{id}"))
 
 
 @router.post("/{application_id}/actions", response_model=CasePublic,
@@ -75,4 +76,4 @@ def case(application_id: str, reviewer: Reader, container: ContainerDep) -> Case
 def act(application_id: str, body: ActionRequest, reviewer: Actor, container: ContainerDep) -> CasePublic:
     given = ActionInput(reason_code=body.reason_code, note=body.note, unit_id=UnitId(body.unit_id) if body.unit_id else None)
     container.cases.act(reviewer, ApplicationId(application_id), body.action, given)
-    return case_public(container.cases.view(reviewer, ApplicationId(application_id)))
+    return case_public(container.cases.view(reviewer, ApplicationId(application_id), why="POST /api/cases/{id}/actions"))

@@ -68,12 +68,12 @@ def users(_admin: Annotated[Reviewer, Depends(require(Permission.USERS_MANAGE))]
 @router.post("/users", response_model=UserCreated, status_code=201, tags=["users"])
 def add_user(body: UserCreate, _admin: Annotated[Reviewer, Depends(require(Permission.USERS_MANAGE))],
              container: ContainerDep) -> UserCreated:
-    reviewer, password = container.accounts.add(body.username, body.role)
+    reviewer, password = container.accounts.add(body.username, body.role, by=_admin)
     return UserCreated(id=reviewer.id, username=reviewer.username, role=reviewer.role, disabled=False, password=password)
 
 
 @router.post("/users/{username}/disable", response_model=UserPublic, tags=["users"])
 def disable_user(username: str, _admin: Annotated[Reviewer, Depends(require(Permission.USERS_MANAGE))],
                  container: ContainerDep) -> UserPublic:
-    r = container.accounts.set_disabled(username, True)
+    r = container.accounts.set_disabled(username, True, by=_admin)
     return UserPublic(id=r.id, username=r.username, role=r.role, disabled=r.disabled)

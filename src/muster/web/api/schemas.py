@@ -87,6 +87,7 @@ class CaseSummary(BaseModel):
 
 
 class CasePublic(CaseSummary):
+    erased_on: date | None = Field(None, description="Set when the applicant was erased: no answers remain")
     answers: dict[str, Any]
     history: list[StageChangePublic]
     allowed_actions: list[Action]
@@ -161,3 +162,20 @@ class UserPublic(BaseModel):
 
 class UserCreated(UserPublic):
     password: str = Field(description="One-time password; shown once.")
+
+
+class AuditEntryPublic(BaseModel):
+    sequence: int
+    at: str
+    actor: str = Field(description="Reviewer id, 'applicant' or 'system'")
+    action: str
+    case_id: str | None
+    reason: str
+    hash: str = Field(description="Chain hash (hex) of this entry")
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryPublic]
+    total: int
+    offset: int
+    limit: int

@@ -210,6 +210,21 @@ async def case_action(request: Request, application_id: str) -> Response:
     return RedirectResponse(f"/cases/{application_id}", status_code=303)
 
 
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, offset: int = 0, case_id: str | None = None) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, Permission.AUDIT_READ):
+        return _page(request, "error.html", 403, session=session, message="Only auditors can read the audit log.")
+    container = _container(request)
+    limit = container.settings.page_size
+    case_id = (case_id or "").strip()[:36] or None
+    entries, total = container.audit.page(session.reviewer, offset=max(offset, 0), limit=limit, case_id=case_id)
+    return _page(request, "audit.html", session=session, entries=entries, total=total, offset=max(offset, 0),
+                 limit=limit, case_id=case_id)
+
+
 @router.get("/units", response_class=HTMLResponse)
 def units_page(request: Request, error: str | None = None) -> Response:
     session = _session(request)

@@ -1,0 +1,73 @@
+"""Real deletion: erase one applicant on request, or every rejected or withdrawn one after N days.
+
+Erasing deletes the applicant's answers, the notes on their history and the notes of vouches for
+them, keeps the application row as a tombstone (id, stage, dates: counts and the audit log stay
+consistent), and then destroys their data key (crypto-shredding, given to us as `shred`), so the
+sealed values in every copy of the database, backups included, can no longer be opened once the
+key-store backups holding the key have expired (docs/crypto.md, section 5).
+
+The rows go in one audited transaction; the key goes after the commit, from the separate key
+store. If that fails, the tombstone is there and erasing again (idempotent) destroys the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from muster.domain.accounts import Reviewer
+from muster.domain.audit import AuditAction, AuditEvent
+from muster.domain.ids import ApplicationId
+from muster.domain.workflow import Stage
+from muster.services.audit import SYSTEM, commit_audited
+from muster.services.ports import AuditTrail, Clock, UnitOfWork
+
+RETAINED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Erased:
+    application_id: ApplicationId
+    stage: Stage
+    already_erased: bool
+    key_destroyed: bool
+
+
+class ErasureService:
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, shred: Callable[[str], bool],
+                 retention_days: int, audit: AuditTrail | None = None) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._shred = shred
+        self._retention = timedelta(days=retention_days)
+        self._audit = audit
+
+    def erase(self, application_id: ApplicationId, *, reason: str, by: Reviewer | None = None) -> Erased:
+        """Delete the applicant's personal data and destroy their data key; ApplicationUnknown if none."""
+        actor = by.id if by else SYSTEM
+        why = reason.strip()[:200] or "erasure"
+        with self._uow() as uow:
+            application = uow.applications.get(application_id)
+            already = uow.applications.erased_on(application_id) is not None
+            if not already:
+                uow.applications.erase(application_id, on=self._clock.now().date())
+                uow.vouches.erase_notes(f"app:{application_id}")
+            commit_audited(uow, self._audit, AuditEvent(actor, AuditAction.APPLICANT_RECORD_ERASE, application_id, why))
+        destroyed = self._shred(application_id)
+        with self._uow() as uow:
+            commit_audited(uow, self._audit, AuditEvent(actor, AuditAction.APPLICANT_KEY_SHRED, application_id,
+                                                        "key destroyed" if destroyed else "no key left"))
+        return Erased(application_id, application.stage, already, destroyed)
+
+    def due(self) -> list[ApplicationId]:
+        """Rejected or withdrawn applications decided more than the retention period ago, not yet erased."""
+        with self._uow() as uow:
+            return uow.applications.due_for_erasure(stages=RETAINED_STAGES,
+                                                    decided_before=self._clock.now() - self._retention)
+
+    def run_retention(self) -> list[Erased]:
+        """Apply the retention policy (the nightly job and `muster retention run` call this)."""
+        days = self._retention.days
+        return [self.erase(application_id, reason=f"retention: decided over {days} days ago")
+                for application_id in self.due()]
