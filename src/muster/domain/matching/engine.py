@@ -272,7 +272,8 @@ def _explain(index: Index, qform: NameForm, row: int, slots: npt.NDArray[np.int6
         elif q_tok == l_tok:
             how = "same spelling" if qform.words[q_i] == lform.words[slot] else f"same skeleton '{q_tok}'"
         elif q_canon is not None and q_canon == l_canon:
-            how = f"same name as '{q_canon[2:]}' ({'patronymic' if q_canon[0] == 'p' else 'given name'} table)"
+            kind, _, base = q_canon.partition(":")
+            how = f"same name as '{base}' ({'patronymic' if kind.startswith('p') else 'given name'} table)"
         else:
             how = "spelling variant"
         parts.append(PartMatch(qform.words[q_i], lform.words[slot], role(l_tok), round(float(s), 3), how))

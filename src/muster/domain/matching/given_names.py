@@ -87,11 +87,14 @@ abdulrahman abdurrahman abdelrahman abdalrahman abdurahman
 """.strip()
 
 # Patronymic endings as the skeleton spells them (see normalise.skeleton): Russian, Ukrainian, Belarusian.
-PATRONYMIC_SUFFIXES = ("ovich", "evich", "avich", "ovna", "evna", "avna", "auna", "ivna", "ichna")
+MALE_PATRONYMIC_SUFFIXES = ("ovich", "evich", "avich")
+FEMALE_PATRONYMIC_SUFFIXES = ("ovna", "evna", "avna", "auna", "ivna", "ichna")
+PATRONYMIC_SUFFIXES = MALE_PATRONYMIC_SUFFIXES + FEMALE_PATRONYMIC_SUFFIXES
 
 
 def build_equivalences(fold: Callable[[str], str]) -> dict[str, str]:
-    """Map folded given names to ``g:<canonical>`` and folded patronymics to ``p:<canonical>``.
+    """Map folded given names to ``g:<canonical>`` and folded patronymics to ``p:<canonical>`` (a son's)
+    or ``pf:<canonical>`` (a daughter's: Yurevich and Yurevna are brother and sister, not one person).
 
     ``fold`` is the skeleton function. Patronymics are generated from every form of a name:
     Sergei -> Sergeevich / Sergeevna, Serhii -> Serhiiovych / Serhiivna, Aliaksandr -> Aliaksandravich.
@@ -106,5 +109,6 @@ def build_equivalences(fold: Callable[[str], str]) -> dict[str, str]:
             stems = {form, form[:-1]} if form[-1] in "aeiou" else {form}
             for stem in stems:
                 for suffix in PATRONYMIC_SUFFIXES:
-                    table.setdefault(fold(stem + suffix), f"p:{canonical}")
+                    kind = "pf" if suffix in FEMALE_PATRONYMIC_SUFFIXES else "p"
+                    table.setdefault(fold(stem + suffix), f"{kind}:{canonical}")
     return table

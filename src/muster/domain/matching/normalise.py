@@ -131,7 +131,7 @@ def _equivalences() -> dict[str, str]:
 
 
 def canonical(token_skeleton: str) -> str | None:
-    """``g:<name>`` or ``p:<name>`` when the skeleton is a known given name or patronymic."""
+    """``g:<name>``, ``p:<name>`` or ``pf:<name>`` for a known given name, son's or daughter's patronymic."""
     return _equivalences().get(token_skeleton)
 
 

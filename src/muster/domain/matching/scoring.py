@@ -37,19 +37,19 @@ CONTEXT_FEATURES = ("birth_date_exact", "birth_date_year", "birth_date_conflict"
 FEATURES = NAME_FEATURES + CONTEXT_FEATURES
 
 WEIGHTS: dict[str, float] = {
-    "bias": -20.837,
-    "query_coverage": 2.209,
-    "list_coverage": 7.028,
-    "weakest_part": 2.687,
-    "strong_parts": 0.398,
-    "unmatched_parts": -0.248,
-    "rare_parts": 6.681,
-    "patronymic_conflict": -4.448,
-    "birth_date_exact": 7.652,
+    "bias": -20.646,
+    "query_coverage": 2.127,
+    "list_coverage": 6.939,
+    "weakest_part": 2.657,
+    "strong_parts": 0.410,
+    "unmatched_parts": -0.277,
+    "rare_parts": 6.676,
+    "patronymic_conflict": -4.392,
+    "birth_date_exact": 7.614,
     "birth_date_year": 0.000,
-    "birth_date_conflict": -4.996,
+    "birth_date_conflict": -5.014,
     "country_agree": 0.000,
-    "country_conflict": -1.606,
+    "country_conflict": -1.597,
 }
 DEFAULT_THRESHOLD = 0.5
 

@@ -130,3 +130,10 @@ class TestQueryForms:
 
     def test_common_romanisations_of_arabic_names_share_the_canonical_name(self) -> None:
         assert {canonical(skeleton(n)) for n in ("Mohammed", "Muhammad", "Mohamed")} == {"g:muhamad"}
+
+
+class TestPatronymicGender:
+    def test_a_sons_and_a_daughters_patronymic_are_different_names(self) -> None:
+        assert canonical(skeleton("yurevich")) == "p:iuri"
+        assert canonical(skeleton("yurevna")) == "pf:iuri"
+        assert role(skeleton("yurevna")) == "patronymic"
