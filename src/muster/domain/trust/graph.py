@@ -77,15 +77,19 @@ class VouchGraph:
         keep = src != dst
         dropped = int(len(src) - keep.sum())
         src, dst, weight = src[keep], dst[keep], weight[keep]
-        # One vouch per ordered pair, the strongest; sorting by pair also leaves the vouches in CSR order.
+        # One vouch per ordered pair, the strongest; the result is in (voucher, vouchee) order.
+        if len(weight) and weight.min() == weight.max():
+            # Equal strengths (the usual batch file): SciPy's counting-sort CSR build, duplicates summed.
+            matrix = sp.csr_matrix((np.ones(len(src), dtype=np.float32), (src, dst)), shape=(n, n))
+            merged = int(len(src) - matrix.nnz)
+            src = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+            dst = matrix.indices.astype(np.int64)
+            weight = np.full(len(dst), weight[0] if len(weight) else 1.0)
+            return cls(ids, src, dst, weight, dropped, merged)
         width = max(n, 1)
         key = src * width + dst
-        if len(weight) and weight.min() == weight.max():
-            key = np.sort(key)  # equal strengths: no need to carry them through the sort
-            weight = weight[: len(key)]
-        else:
-            order = np.argsort(key, kind="stable")
-            key, weight = key[order], weight[order]
+        order = np.argsort(key, kind="stable")
+        key, weight = key[order], weight[order]
         first = np.ones(len(key), dtype=bool)
         first[1:] = key[1:] != key[:-1]
         merged = int(len(key) - np.count_nonzero(first))
@@ -108,15 +112,16 @@ class VouchGraph:
 
     def indices_of(self, node_ids: Iterable[str]) -> tuple[np.ndarray, list[str]]:
         """Indices of the known ids (each once, in input order) and the ids not in the graph."""
-        known: dict[int, None] = {}
-        unknown: list[str] = []
-        for node_id in node_ids:
-            i = self.index_of(str(node_id))
-            if i is None:
-                unknown.append(str(node_id))
-            else:
-                known[i] = None
-        return np.fromiter(known, dtype=np.int64, count=len(known)), unknown
+        wanted = list(dict.fromkeys(str(node_id) for node_id in node_ids))
+        if not self._index and len(wanted) < 1000:
+            # A few seeds in a big graph: one scan beats building the whole id -> index map.
+            lookup = set(wanted)
+            found = {node_id: i for i, node_id in enumerate(self.ids) if node_id in lookup}
+        else:
+            found = {node_id: i for node_id in wanted if (i := self.index_of(node_id)) is not None}
+        known = [found[node_id] for node_id in wanted if node_id in found]
+        unknown = [node_id for node_id in wanted if node_id not in found]
+        return np.asarray(known, dtype=np.int64), unknown
 
     def undirected(self) -> sp.csr_matrix:
         """Symmetric strength matrix: a pair's weight is the sum of its vouches in both directions."""

@@ -48,15 +48,14 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
     """Conductance of each prefix order[:k+1] within the subgraph of the nodes in `order`."""
     n = a.shape[0]
     k = len(order)
-    pos = np.full(n, -1, dtype=np.int64)
+    pos = np.full(n, k, dtype=np.int64)  # k = not in the sweep: such a pair never becomes internal
     pos[order] = np.arange(k)
-    coo = sp.triu(a, k=1, format="coo")
-    pr, pc = pos[coo.row], pos[coo.col]
-    inside = (pr >= 0) & (pc >= 0)
-    last = np.maximum(pr[inside], pc[inside])
-    internal = np.cumsum(np.bincount(last, weights=coo.data[inside], minlength=k))
+    # Each pair is stored twice in the symmetric matrix; both copies count, as both ends' volumes do.
+    last = np.repeat(pos, np.diff(a.indptr))
+    np.maximum(last, pos[a.indices], out=last)
+    internal = np.cumsum(np.bincount(last, weights=a.data, minlength=k + 1)[:k])
     vol = np.cumsum(degree[order])
-    cut = vol - 2.0 * internal
+    cut = vol - internal
     denom = np.minimum(vol, vol[-1] - vol) if k else vol
     with np.errstate(divide="ignore", invalid="ignore"):
         phi = np.where(denom > 0, cut / denom, np.inf)
@@ -66,35 +65,35 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
                seeds: np.ndarray, rule: RingRule) -> list[Ring]:
     """Rings among the reached nodes; `a` is the weighted graph, `plain` counts vouches (for evidence)."""
-    candidates = np.flatnonzero(reached)
-    candidates = candidates[~np.isin(candidates, seeds)]
+    is_seed = np.zeros(a.shape[0], dtype=bool)
+    is_seed[seeds] = True
+    candidates = np.flatnonzero(reached & ~is_seed)
     if len(candidates) < rule.min_size:
         return []
-    degree = np.asarray(a.sum(axis=1)).ravel()
+    degree = np.asarray(a.sum(axis=1, dtype=np.float64)).ravel()
     order = candidates[np.argsort(trust[candidates], kind="stable")]
     # Sweep over all reached nodes so the complement includes the seeds' side of the graph.
-    everyone = np.concatenate([order, np.flatnonzero(reached)[np.isin(np.flatnonzero(reached), seeds)]])
+    everyone = np.concatenate([order, np.flatnonzero(reached & is_seed)])
     phi = sweep_conductance(a, everyone, degree)[: len(order)]
     phi[: rule.min_size - 1] = np.inf
     best = int(np.argmin(phi))
     if not phi[best] <= rule.max_conductance:
         return []
-    chosen = order[: best + 1]
+    chosen = np.sort(order[: best + 1])
     sub = plain[chosen][:, chosen]
     count, labels = connected_components(sub, directed=False)
     sizes = np.bincount(labels, minlength=count)
-    vouches = np.asarray(plain.sum(axis=1)).ravel()
+    vouches = np.diff(plain.indptr)
     rings: list[Ring] = []
     for label in np.argsort(-sizes, kind="stable"):
         if sizes[label] < rule.min_size:
             break
-        members = np.sort(chosen[labels == label])
-        inner = plain[members][:, members]
-        internal = int(round(inner.sum() / 2))
-        external = int(round(vouches[members].sum())) - 2 * internal
-        wsub = a[members]
-        wvol = float(wsub.sum())
-        wint = float(wsub[:, members].sum())
-        conductance = (wvol - wint) / wvol if wvol > 0 else 0.0
+        members = chosen[labels == label]
+        internal = int(sub[labels == label].nnz // 2) if count == 1 else int(plain[members][:, members].nnz // 2)
+        external = int(vouches[members].sum()) - 2 * internal
+        rows = a[members]
+        volume = float(rows.sum())
+        inside = float(rows[:, members].sum())
+        conductance = (volume - inside) / volume if volume > 0 else 0.0
         rings.append(Ring(len(rings) + 1, members, internal, external, conductance))
     return rings

@@ -105,17 +105,18 @@ class TrustReport:
         rel = np.round(self.relative_trust[idx], 2).tolist()
         hops = self.hops[idx].tolist()
         share = np.round(100 * self.support_share[idx]).astype(np.int64).tolist()
+        kind = np.where(is_seed[idx], -3, np.where(self.ring_of[idx] > 0, self.ring_of[idx],
+                                                   np.where(self.hops[idx] == UNREACHED, -2, -1))).tolist()
+        template = "trust %sx the average; %d vouch hop%s from a seed; %d%% of vouch strength backed by shared contacts"
+        fixed = {-3: "seed: trusted a priori", -2: "no vouch path from any seed"}
         out: list[str] = []
-        for k, i in enumerate(idx.tolist()):
-            if is_seed[i]:
-                out.append("seed: trusted a priori")
-            elif self.ring_of[i]:
-                out.append(ring_text[self.ring_of[i]] + f"; trust {rel[k]}x the average")
-            elif hops[k] == UNREACHED:
-                out.append("no vouch path from any seed")
+        for k, r, h, sh in zip(kind, rel, hops, share):
+            if k == -1:
+                out.append(template % (r, h, "" if h == 1 else "s", sh))
+            elif k > 0:
+                out.append(f"{ring_text[k]}; trust {r}x the average")
             else:
-                out.append(f"trust {rel[k]}x the average; {hops[k]} vouch hop{'' if hops[k] == 1 else 's'} from a seed; "
-                           f"{share[k]}% of vouch strength backed by shared contacts")
+                out.append(fixed[k])
         return out
 
 
