@@ -60,6 +60,14 @@ class ErasureService:
                                                         "key destroyed" if destroyed else "no key left"))
         return Erased(application_id, application.stage, already, destroyed)
 
+    def erase_missing_keys(self, *, has_key: Callable[[str], bool]) -> list[Erased]:
+        """Tombstone every application whose data key is gone although its rows are not erased:
+        after a restore, those erased since the backup was taken (their sealed rows came back)."""
+        with self._uow() as uow:
+            candidates = uow.applications.not_erased()
+        return [self.erase(application_id, reason="erased after the restored backup was taken")
+                for application_id in candidates if not has_key(application_id)]
+
     def due(self) -> list[ApplicationId]:
         """Rejected or withdrawn applications decided more than the retention period ago, not yet erased."""
         with self._uow() as uow:

@@ -112,6 +112,10 @@ class SqlApplicationRepository:
     def erased_on(self, application_id: ApplicationId) -> date | None:
         return self._c.execute(select(t.applications.c.erased_on).where(t.applications.c.id == application_id)).scalar()
 
+    def not_erased(self) -> list[ApplicationId]:
+        rows = self._c.execute(select(t.applications.c.id).where(t.applications.c.erased_on.is_(None)))
+        return [ApplicationId(r) for r in rows.scalars()]
+
     def due_for_erasure(self, *, stages: Iterable[Stage], decided_before: datetime) -> list[ApplicationId]:
         """Applications not yet erased that entered one of `stages` before `decided_before`."""
         rows = self._c.execute(select(t.applications.c.id).where(
