@@ -24,7 +24,8 @@ from muster.domain.matching.features import (
 )
 from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_forms, query_forms, role
 from muster.domain.matching.scoring import (
-    DEFAULT_THRESHOLD, FEATURES, NAME_FEATURES, Explanation, MatchResult, PartMatch, combine, name_weights,
+    DEFAULT_THRESHOLD, FEATURES, NAME_FEATURES, Explanation, MatchResult, PartMatch, combine, country_logit, date_logit,
+    name_weights,
 )
 from muster.domain.matching.watchlist import ScreeningQuery, WatchlistEntry
 
@@ -161,11 +162,17 @@ class _Evaluated:
     features: npt.NDArray[np.float32]
     name_z: npt.NDArray[np.float64]
     qforms: tuple[NameForm, ...]
-    rows: npt.NDArray[np.int64]
-    best_row: list[int]
-    best: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float32]]]
+    rows: npt.NDArray[np.int64]        # candidate form rows (index.form_*), grouped by entry
+    best_row: npt.NDArray[np.int64]    # per entry: position in ``rows`` of its best form
+    best_form: npt.NDArray[np.int64]   # per row: which query form scored it best
+    best_slot: npt.NDArray[np.int64]   # per row x query word: the list word it met (-1 none)
+    best_sim: npt.NDArray[np.float32]  # per row x query word: that similarity
     dates: list[FeatureScore]
     countries: list[FeatureScore]
+
+
+_NO_DATE = FeatureScore("unknown", "no birth date on one side")
+_NO_COUNTRY = FeatureScore("unknown", "no country on one side")
 
 
 def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) -> _Evaluated | None:
@@ -173,8 +180,10 @@ def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) 
     qforms = query_forms(query.name)
     if len(cands) == 0 or not qforms:
         return None
-    spans = [np.arange(index.entry_start[c], index.entry_start[c + 1]) for c in cands]
-    rows = np.concatenate(spans)
+    starts, ends = index.entry_start[cands], index.entry_start[cands + 1]
+    lengths = ends - starts
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    rows = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
     tok = index.form_tokens[rows]
     present = tok >= 0
     distinct, inverse = np.unique(tok[present], return_inverse=True)
@@ -188,19 +197,22 @@ def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) 
     cand_weight = index.vocab_weight[tok]
     cand_rarity = index.vocab_rarity[tok]
     cand_patronymic = index.vocab_is_patronymic[tok]
+    cand_has = cand_patronymic.any(axis=1)
     bias, weights = name_weights()
-    best_z = np.full(len(rows), -np.inf)
-    best_x = np.zeros((len(rows), len(NAME_FEATURES)), dtype=np.float32)
-    best: list[tuple[int, npt.NDArray[np.int64], npt.NDArray[np.float32]]] = [(0, np.zeros(0, np.int64), np.zeros(0, np.float32))] * len(rows)
+    n_rows, width = len(rows), max(len(f.tokens) for f in qforms)
+    best_z = np.full(n_rows, -np.inf)
+    best_x = np.zeros((n_rows, len(NAME_FEATURES)), dtype=np.float32)
+    best_form = np.zeros(n_rows, dtype=np.int64)
+    best_slot = np.full((n_rows, width), -1, dtype=np.int64)
+    best_sim = np.zeros((n_rows, width), dtype=np.float32)
     for f_idx, form in enumerate(qforms):
         qi = [q_pos[t] for t in form.tokens]
         roles = [role(t) for t in form.tokens]
         q_weight = np.array([ROLE_WEIGHT[r] for r in roles], dtype=np.float32)
         q_main = np.array([r in ("given", "family") for r in roles])
-        block = sim[qi][:, slot_of].transpose(1, 0, 2)
         q_patronymic = np.array([r == "patronymic" for r in roles])
+        block = sim[qi][:, slot_of].transpose(1, 0, 2)
         # A patronymic only one side gives is missing information, not disagreement: it weighs nothing.
-        cand_has = cand_patronymic.any(axis=1)
         q_weight_rows = np.where(q_patronymic[None, :] & ~cand_has[:, None], 0.0, q_weight[None, :]).astype(np.float32)
         c_weight_rows = cand_weight if q_patronymic.any() else np.where(cand_patronymic, 0.0, cand_weight).astype(np.float32)
         al = align(block, q_weight_rows, c_weight_rows, q_main, cand_rarity)
@@ -210,29 +222,33 @@ def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) 
         if form.joined >= 0:  # a joined form counts only where the joined word found its match
             z = np.where(al.similarity[:, form.joined] >= STRONG, z, -np.inf)
         better = z > best_z
-        best_z = np.where(better, z, best_z)
+        best_z[better] = z[better]
         best_x[better] = x[better]
-        for r in np.flatnonzero(better):
-            best[r] = (f_idx, al.slot[r], al.similarity[r])
+        best_form[better] = f_idx
+        best_slot[better] = -1
+        best_slot[better, : len(qi)] = al.slot[better]
+        best_sim[better] = 0.0
+        best_sim[better, : len(qi)] = al.similarity[better]
+    # Per entry, its best-scoring form: sort rows by (entry, -z) and take each entry's first.
+    entry_of_row = np.repeat(np.arange(len(cands)), lengths)
+    order = np.lexsort((-best_z, entry_of_row))
+    best_row = order[offsets[:-1]]
     features = np.zeros((len(cands), len(FEATURES)), dtype=np.float32)
-    name_z = np.zeros(len(cands))
-    best_row, dates, countries = [], [], []
-    offset = 0
-    for i, (c, span) in enumerate(zip(cands, spans, strict=True)):
-        local = offset + int(np.argmax(best_z[offset : offset + len(span)]))
-        offset += len(span)
-        entry = index.entries[c]
-        d = compare_birth_dates(query.birth_date, entry.birth_dates)
-        k = compare_countries(query.country, entry.countries)
-        features[i, : len(NAME_FEATURES)] = best_x[local]
-        for name in (f"birth_date_{d.outcome}", f"country_{k.outcome}"):
-            if name in FEATURES:
-                features[i, FEATURES.index(name)] = 1.0
-        name_z[i] = best_z[local]
-        best_row.append(local)
-        dates.append(d)
-        countries.append(k)
-    return _Evaluated(features, name_z, qforms, rows, best_row, best, dates, countries)
+    features[:, : len(NAME_FEATURES)] = best_x[best_row]
+    dates = [_NO_DATE] * len(cands)
+    countries = [_NO_COUNTRY] * len(cands)
+    if query.birth_date or query.country:
+        for i, c in enumerate(cands):
+            entry = index.entries[c]
+            dates[i] = compare_birth_dates(query.birth_date, entry.birth_dates)
+            countries[i] = compare_countries(query.country, entry.countries)
+            for name in (f"birth_date_{dates[i].outcome}", f"country_{countries[i].outcome}"):
+                if name in _FEATURE_COLUMN:
+                    features[i, _FEATURE_COLUMN[name]] = 1.0
+    return _Evaluated(features, best_z[best_row], qforms, rows, best_row, best_form, best_slot, best_sim, dates, countries)
+
+
+_FEATURE_COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
 def score_candidates(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64], *, top: int = 10,
@@ -241,18 +257,20 @@ def score_candidates(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.
     ev = evaluate(index, query, cands)
     if ev is None:
         return []
-    scored = []
-    for i, c in enumerate(cands):
-        score, name_only, d_eff, c_eff = combine(float(ev.name_z[i]), ev.dates[i], ev.countries[i])
-        scored.append((score, int(c), i, name_only, d_eff, c_eff))
-    scored.sort(key=lambda s: (-s[0], index.entries[s[1]].id))
+    context = np.array([date_logit(d.outcome) + country_logit(k.outcome) for d, k in zip(ev.dates, ev.countries, strict=True)]) \
+        if (query.birth_date or query.country) else 0.0
+    z = ev.name_z + context
+    ids = [index.entries[c].id for c in cands]
+    order = sorted(range(len(cands)), key=lambda i: (-z[i], ids[i]))[:top]
     results = []
-    for rank, (score, c, i, name_only, d_eff, c_eff) in enumerate(scored[:top], start=1):
-        local = ev.best_row[i]
-        f_idx, slots, sims = ev.best[local]
-        explanation = _explain(index, ev.qforms[f_idx], int(ev.rows[local]), slots, sims, name_only,
-                               ev.dates[i], d_eff, ev.countries[i], c_eff)
-        results.append(MatchResult(query.id, index.entries[c].id, round(score, 4), rank, score >= threshold, explanation))
+    for rank, i in enumerate(order, start=1):
+        score, name_only, d_eff, c_eff = combine(float(ev.name_z[i]), ev.dates[i], ev.countries[i])
+        local = int(ev.best_row[i])
+        qform = ev.qforms[int(ev.best_form[local])]
+        n = len(qform.tokens)
+        explanation = _explain(index, qform, int(ev.rows[local]), ev.best_slot[local, :n], ev.best_sim[local, :n],
+                               name_only, ev.dates[i], d_eff, ev.countries[i], c_eff)
+        results.append(MatchResult(query.id, ids[i], round(score, 4), rank, score >= threshold, explanation))
     return results
 
 

@@ -152,6 +152,7 @@ def _latin_token(token: str, scheme: str) -> str:
     return to_latin(token, scheme) if scheme != LATIN_SCHEME else token
 
 
+@lru_cache(maxsize=1 << 16)
 def name_forms(name: str) -> tuple[NameForm, ...]:
     """All forms of a written name, one per reading and scheme, duplicates (same skeletons) dropped."""
     forms: dict[tuple[str, ...], NameForm] = {}
