@@ -40,6 +40,8 @@ from muster.domain.matching import (  # noqa: E402
 SCALE_ENTRIES = 1_000_000
 SCALE_QUERIES = 10_000
 LOGIC_V2_THRESHOLD = 0.70
+MUSTER_RUNS = 3
+LOGIC_V2_RUNS = 2
 
 # A query's ranked candidates: (entry id, score, match) best first.
 Ranked = list[tuple[str, float, bool]]
@@ -179,10 +181,15 @@ def main(results_dir: Path) -> str:
     started = time.perf_counter()
     index = build_index(dev.entries)
     build_seconds = time.perf_counter() - started
-    muster, cands, muster_seconds, blocking_seconds = run_muster(dev, index)
-    print(f"muster: {muster_seconds:.1f} s", flush=True)
-    logic, logic_seconds, nk_version = run_logic_v2(dev, index, cands, blocking_seconds)
-    print(f"logic-v2: {logic_seconds:.1f} s", flush=True)
+    # The machine is shared: each timing is the best of several runs (results are identical each time).
+    runs = [run_muster(dev, index) for _ in range(MUSTER_RUNS)]
+    muster, cands = runs[0][0], runs[0][1]
+    muster_seconds, blocking_seconds = min(r[2] for r in runs), min(r[3] for r in runs)
+    print(f"muster: {[round(r[2], 2) for r in runs]} s", flush=True)
+    logic_runs = [run_logic_v2(dev, index, cands, blocking_seconds) for _ in range(LOGIC_V2_RUNS)]
+    logic, nk_version = logic_runs[0][0], logic_runs[0][2]
+    logic_seconds = min(r[1] for r in logic_runs)
+    print(f"logic-v2: {[round(r[1], 1) for r in logic_runs]} s", flush=True)
     full, naive, full_seconds = run_exhaustive(dev, index)
     print(f"exhaustive: {full_seconds:.1f} s", flush=True)
     halves = {"all": lambda _: True, "tuning": is_tuning, "held_out": lambda q: not is_tuning(q)}
@@ -215,7 +222,8 @@ def _markdown(r: dict) -> str:
         f"its default threshold {r['threshold']}; nomenklatura {r['nomenklatura']} `logic-v2` (yente's default) at "
         f"{r['logic_v2_threshold']}, scoring the **same top-{r['candidates_per_query']} candidates Muster's blocking "
         "gives Muster** (yente would take them from Elasticsearch). Queries/s on one process, candidate selection "
-        "included. Muster's weights were fitted on the tuning half (query-id hash); the held-out half measures them.", "",
+        f"included, best of {MUSTER_RUNS} runs for Muster and {LOGIC_V2_RUNS} for logic-v2 (the 2 cores are shared with other work). "
+        "Muster's weights were fitted on the tuning half (query-id hash); the held-out half measures them.", "",
         "| matcher | recall@1 | precision | recall | F1 | false alarms on negatives | queries/s |",
         "|---|---|---|---|---|---|---|",
         _row("Muster, all queries", m["all"], qps["muster"]),
