@@ -50,10 +50,6 @@ if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
         "default": base,
-        "no-support": replace(base, support=None),
-        "iter3": replace(base, iteration_factor=3.0),
-        "iter4": replace(base, iteration_factor=4.0),
-        "floor.2": replace(base, support=SupportRule(floor=0.2)),
-        "full1": replace(base, support=SupportRule(full=1.0)),
-        "hashes8": replace(base, support=SupportRule(hashes=8)),
+        "iter1.5": replace(base, iteration_factor=1.5),
+        "local-knit1": replace(base, support=SupportRule(local=True, knit=1.0)),
     })

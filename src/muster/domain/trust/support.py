@@ -35,6 +35,8 @@ class SupportRule:
     floor: float = 0.05
     full: float = 3.0
     seed: int = 0x5EED
+    local: bool = False
+    knit: float = 1.0
 
 
 _LANE = np.uint64(0x7FFF7FFF7FFF7FFF)
@@ -116,6 +118,22 @@ def supported(a: sp.csr_matrix, rule: SupportRule) -> tuple[sp.csr_matrix, np.nd
     factor = common + np.float32(rule.floor)
     factor *= np.float32(1.0 / rule.full)
     np.minimum(factor, np.float32(1.0), out=factor)
+    if rule.local:
+        # Local expectation: a vouch without shared contacts is suspicious in proportion to how often the
+        # ends' other vouches have them. Where nobody's vouches close triangles (a loosely knit trust
+        # network) the rule steps aside; an attack edge from a well-knit honest member is still cut,
+        # whatever the Sybil end looks like, because the larger of the two ends' rates is used.
+        counts = np.diff(a.indptr)
+        starts = np.minimum(a.indptr[:-1], max(a.nnz - 1, 0))
+        rate = np.add.reduceat((common > 0).astype(np.float32), starts) / np.maximum(counts, 1)
+        rate[counts == 0] = 0.0
+        np.minimum(rate / np.float32(rule.knit), np.float32(1.0), out=rate)
+        expect = np.repeat(rate, counts)
+        np.maximum(expect, rate[a.indices], out=expect)
+        # factor <- 1 - expect * (1 - factor)
+        factor -= np.float32(1.0)
+        factor *= expect
+        factor += np.float32(1.0)
     factor *= a.data
     out = sp.csr_matrix((factor, a.indices, a.indptr), shape=a.shape)
     return out, common
