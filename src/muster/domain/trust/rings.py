@@ -71,7 +71,10 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
 
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
                seeds: np.ndarray, rule: RingRule) -> list[Ring]:
-    """Rings among the reached nodes; `a` is the weighted graph, `plain` counts vouches (for evidence)."""
+    """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths.
+
+    Evidence counts pairs of people (a pair vouching both ways is one), from `plain`'s structure.
+    """
     is_seed = np.zeros(a.shape[0], dtype=bool)
     is_seed[seeds] = True
     candidates = np.flatnonzero(reached & ~is_seed)
@@ -97,7 +100,7 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
         if sizes[label] < rule.min_size:
             break
         members = chosen[labels == label]
-        internal = int(sub[labels == label].nnz // 2) if count == 1 else int(plain[members][:, members].nnz // 2)
+        internal = int(sub[labels == label].nnz // 2)  # a member row of `sub` only reaches its own group
         external = int(vouches[members].sum()) - 2 * internal
         rows = a[members]
         volume = float(rows.sum())

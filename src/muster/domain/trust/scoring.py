@@ -139,15 +139,13 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
         before = np.asarray(plain.sum(axis=1)).ravel()
         after = np.asarray(weighted.sum(axis=1)).ravel()
         share = np.divide(after, before, out=np.zeros(n), where=before > 0)
-    pairs = plain.copy()
-    pairs.data[:] = 1.0
     result = propagate(weighted, seed_idx, iterations_for(n, config.iteration_factor))
     reached = result.mass > 0
     average = result.mass.sum() / result.degree[reached].sum() if reached.any() else 1.0
     relative = result.trust / average if average > 0 else result.trust
     value = relative / (1.0 + relative)
     value[seed_idx] = 1.0
-    rings = find_rings(weighted, pairs, result.trust, reached, seed_idx, config.rings) if n else []
+    rings = find_rings(weighted, plain, result.trust, reached, seed_idx, config.rings) if n else []
     ring_of = np.zeros(n, dtype=np.int32)
     for ring in rings:
         ring_of[ring.members] = ring.number
