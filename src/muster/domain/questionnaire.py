@@ -61,8 +61,10 @@ class Question:
     def choice_values(self) -> list[str]:
         return [c.value for c in self.choices]
 
-    def validate(self, raw: Any) -> tuple[Answer | None, str | None]:
-        """Return (clean value, None) or (None, problem). An empty optional answer is (None, None)."""
+    def validate(self, raw: Any, today: date | None = None) -> tuple[Answer | None, str | None]:
+        """Return (clean value, None) or (None, problem). An empty optional answer is (None, None).
+
+        With `today`, a date after it is refused (nobody is born, or served, in the future)."""
         if raw is None or raw == "" or raw == []:
             return (None, "this field is required") if self.required else (None, None)
         if self.type is FieldType.BOOLEAN:
@@ -87,14 +89,18 @@ class Question:
         limit = 4000 if self.type is FieldType.LONGTEXT else self.max_length
         if len(value) > limit:
             return None, f"at most {limit} characters"
-        return self._check_text(value)
+        return self._check_text(value, today)
 
-    def _check_text(self, value: str) -> tuple[Answer | None, str | None]:
+    def _check_text(self, value: str, today: date | None) -> tuple[Answer | None, str | None]:
         if self.type is FieldType.DATE:
             try:
                 parsed = date.fromisoformat(value)
             except ValueError:
                 return None, "must be a date as YYYY-MM-DD"
+            if today is not None and parsed > today:
+                return None, "must not be in the future"
+            if parsed.year < 1900:
+                return None, "must be after 1900"
             return parsed.isoformat(), None
         if self.type is FieldType.EMAIL and not _EMAIL.match(value):
             return None, "must be an e-mail address"
@@ -117,7 +123,7 @@ class Questionnaire:
     def question(self, name: str) -> Question:
         return next(q for q in self.questions if q.name == name)
 
-    def validate(self, answers: Mapping[str, Any]) -> dict[str, Answer]:
+    def validate(self, answers: Mapping[str, Any], today: date | None = None) -> dict[str, Answer]:
         """Clean answers, or ValidationFailed naming every bad or unknown field."""
         problems: dict[str, str] = {}
         clean: dict[str, Answer] = {}
@@ -126,7 +132,7 @@ class Questionnaire:
             if name not in known:
                 problems[name] = "unknown field"
         for question in self.questions:
-            value, problem = question.validate(answers.get(question.name))
+            value, problem = question.validate(answers.get(question.name), today)
             if problem:
                 problems[question.name] = problem
             elif value is not None:

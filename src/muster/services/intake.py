@@ -44,7 +44,7 @@ class IntakeService:
 
     def submit(self, raw_answers: Mapping[str, Any]) -> Submitted:
         """Validate, store durably, and return the receipt code (shown to the applicant once)."""
-        answers = self._questionnaire.validate(raw_answers)
+        answers = self._questionnaire.validate(raw_answers, today=self._clock.now().date())
         code = self._receipts.issue()
         lookup = self._receipts.lookup_id(code)
         assert lookup is not None, "a freshly issued receipt must derive a lookup id"

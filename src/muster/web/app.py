@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from muster import __version__
 from muster.web import errors
 from muster.web.ratelimit import RateLimiter
+from muster.web.ui.replay import ReplayGuard
 from muster.web.api import applications, audit, auth, cases, resources
 from muster.web.api.schemas import application_create_model
 from muster.web.ui import views
@@ -40,6 +41,7 @@ def create_app(container: Any) -> FastAPI:
                   description="Intake, vetting and placement of volunteers. Public endpoints need no login; "
                               "all others take `Authorization: Bearer <token>` from `/api/auth/login`.")
     app.state.container = container
+    app.state.replay_guard = ReplayGuard()
     errors.install(app)
     app.include_router(applications.build_router(application_create_model(container.questionnaire)))
     app.include_router(auth.router)
@@ -70,7 +72,8 @@ def create_app(container: Any) -> FastAPI:
             response.headers.setdefault(name, value)
         if request.url.path == "/docs":
             response.headers["Content-Security-Policy"] = DOCS_CSP
-        if request.url.path.startswith(("/api/", "/cases", "/audit")):
+        if not request.url.path.startswith("/static/"):
+            # Receipt codes and case data must not come back from a shared computer's cache.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -57,6 +57,16 @@ class TestValidation:
             questionnaire.validate(minimal(**{field: value}))
         assert list(error.value.problems) == [field]
 
+    def test_dates_in_the_future_or_before_1900_are_refused(self, questionnaire):
+        from datetime import date
+
+        today = date(2026, 6, 1)
+        for born in ("2026-06-02", "1899-12-31"):
+            with pytest.raises(ValidationFailed) as error:
+                questionnaire.validate(minimal(birth_date=born), today=today)
+            assert list(error.value.problems) == ["birth_date"]
+        assert questionnaire.validate(minimal(birth_date="2026-06-01"), today=today)["birth_date"] == "2026-06-01"
+
     def test_unknown_fields_are_refused(self, questionnaire):
         with pytest.raises(ValidationFailed) as error:
             questionnaire.validate(minimal(ip_address="10.0.0.1"))

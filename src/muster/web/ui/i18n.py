@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("ru", "uk", "en")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -44,3 +46,32 @@ def translator(language: str):  # type: ignore[no-untyped-def]
         return TEXT[key][language]
 
     return t
+
+
+# The questionnaire's problems are English; the public form shows them in the applicant's language.
+PROBLEMS: dict[str, dict[str, str]] = {
+    "this field is required": {"ru": "обязательное поле", "uk": "обов'язкове поле"},
+    "must be true or false": {"ru": "выберите да или нет", "uk": "оберіть так або ні"},
+    "unknown choice": {"ru": "выберите из списка", "uk": "оберіть зі списку"},
+    "must be text": {"ru": "введите текст", "uk": "введіть текст"},
+    "must be a date as YYYY-MM-DD": {"ru": "дата в формате ГГГГ-ММ-ДД", "uk": "дата у форматі РРРР-ММ-ДД"},
+    "must not be in the future": {"ru": "дата не может быть в будущем", "uk": "дата не може бути в майбутньому"},
+    "must be after 1900": {"ru": "дата должна быть после 1900 года", "uk": "дата має бути після 1900 року"},
+    "must be an e-mail address": {"ru": "введите адрес электронной почты", "uk": "введіть адресу електронної пошти"},
+    "must be a phone number": {"ru": "введите номер телефона", "uk": "введіть номер телефону"},
+    "must be a two-letter country code": {"ru": "двухбуквенный код страны, напр. RU", "uk": "двобуквений код країни, напр. UA"},
+}
+_AT_MOST = re.compile(r"at most (\d+) characters")
+_AT_MOST_TEXT = {"ru": "не более {n} символов", "uk": "не більше {n} символів"}
+
+
+def problem_text(problem: str, language: str) -> str:
+    """`problem` in `language` (English ones pass through unchanged)."""
+    if language == "en":
+        return problem
+    if problem in PROBLEMS:
+        return PROBLEMS[problem][language]
+    match = _AT_MOST.fullmatch(problem)
+    if match:
+        return _AT_MOST_TEXT[language].format(n=match.group(1))
+    return problem

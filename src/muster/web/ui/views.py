@@ -24,10 +24,12 @@ from muster.services.accounts import LoginSession
 from muster.services.cases import queue_stages
 from muster.web.deps import SESSION_COOKIE
 from muster.web.errors import status_for
-from muster.web.ui.i18n import LANGUAGES, pick_language, translator
+from muster.web.ui.i18n import LANGUAGES, pick_language, problem_text, translator
+from muster.web.ui.replay import ReplayGuard
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+templates.env.globals["problem_text"] = problem_text
 LOGIN_CSRF_COOKIE = "muster_login_csrf"
 
 
@@ -72,7 +74,8 @@ def home() -> RedirectResponse:
 def apply_form(request: Request, lang: str | None = None) -> HTMLResponse:
     language = pick_language(lang)
     return _page(request, "apply.html", lang=language, t=translator(language), languages=LANGUAGES,
-                 questionnaire=_container(request).questionnaire, FieldType=FieldType, values={}, problems={})
+                 questionnaire=_container(request).questionnaire, FieldType=FieldType, values={}, problems={},
+                 form_id=secrets.token_urlsafe(16))
 
 
 @router.post("/apply", response_class=HTMLResponse)
@@ -80,6 +83,11 @@ async def apply_submit(request: Request, lang: str | None = None) -> HTMLRespons
     language = pick_language(lang)
     container = _container(request)
     form = await request.form()
+    form_id = str(form.get("form_id", ""))[:64]
+    guard: ReplayGuard = request.app.state.replay_guard
+    already = guard.receipt_for(form_id)
+    if already is not None:
+        return _page(request, "receipt.html", 200, lang=language, t=translator(language), receipt=already)
     answers: dict[str, Any] = {}
     for question in container.questionnaire.questions:
         if question.type is FieldType.MULTICHOICE:
@@ -92,7 +100,9 @@ async def apply_submit(request: Request, lang: str | None = None) -> HTMLRespons
         submitted = container.intake.submit(answers)
     except ValidationFailed as error:
         return _page(request, "apply.html", 422, lang=language, t=translator(language), languages=LANGUAGES,
-                     questionnaire=container.questionnaire, FieldType=FieldType, values=answers, problems=error.problems)
+                     questionnaire=container.questionnaire, FieldType=FieldType, values=answers, problems=error.problems,
+                     form_id=form_id)
+    guard.remember(form_id, submitted.receipt)
     return _page(request, "receipt.html", 201, lang=language, t=translator(language), receipt=submitted.receipt)
 
 
