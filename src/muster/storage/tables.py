@@ -116,6 +116,31 @@ vouches = Table(
     Column("revoked_on", Date),
 )
 
+# Seeds: members trusted a priori (node id `member:<name>`), set by an admin; `set_by` is a reviewer id or "system".
+trust_seeds = Table(
+    "trust_seeds",
+    metadata,
+    Column("node", String(80), primary_key=True),
+    Column("set_by", String(64), nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+)
+
+# An application raised for a security officer's review, e.g. because an applicant it is linked to by a vouch
+# was rejected as a suspected infiltrator. `reason` holds ids and numbers only; the clearing note is sealed
+# with the flagged applicant's data key like every other note.
+review_flags = Table(
+    "review_flags",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source_case_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", String(400), nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("cleared_at", DateTime(timezone=True)),
+    Column("cleared_by", String(64)),
+    Column("clear_note", LargeBinary),
+)
+
 # The audit log: ids and action tags only, never personal data, so it is not sealed. `position` is
 # the physical insertion order that `muster audit verify` reads the log in, so that reordered rows
 # show as such; `sequence` is unique so that a second writer process cannot fork the chain.
