@@ -102,19 +102,19 @@ class TrustReport:
         ring_text = [""] + [
             f"suspected ring {r.number}: {r.size} members, {r.internal_vouches} vouches among them and "
             f"{r.external_vouches} to anyone else (conductance {r.conductance:.3g})" for r in self.rings]
-        rel = np.round(self.relative_trust[idx], 2).tolist()
+        rel = self.relative_trust[idx].tolist()
         hops = self.hops[idx].tolist()
         share = np.round(100 * self.support_share[idx]).astype(np.int64).tolist()
         kind = np.where(is_seed[idx], -3, np.where(self.ring_of[idx] > 0, self.ring_of[idx],
                                                    np.where(self.hops[idx] == UNREACHED, -2, -1))).tolist()
-        template = "trust %sx the average; %d vouch hop%s from a seed; %d%% of vouch strength backed by shared contacts"
+        template = "trust %.2fx the average; %d vouch hop%s from a seed; %d%% of vouch strength backed by shared contacts"
         fixed = {-3: "seed: trusted a priori", -2: "no vouch path from any seed"}
         out: list[str] = []
         for k, r, h, sh in zip(kind, rel, hops, share):
             if k == -1:
                 out.append(template % (r, h, "" if h == 1 else "s", sh))
             elif k > 0:
-                out.append(f"{ring_text[k]}; trust {r}x the average")
+                out.append(f"{ring_text[k]}; trust {r:.2f}x the average")
             else:
                 out.append(fixed[k])
         return out
