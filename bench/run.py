@@ -32,6 +32,14 @@ def _machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
 
 
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH)
+    except OSError:
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
 def _benchmarks(selected: list[str]) -> list[Path]:
     found = sorted(BENCH.glob("*/run.py"))
     if selected:
@@ -53,17 +61,15 @@ def main(argv: list[str]) -> int:
         spec.loader.exec_module(module)
         started = time.perf_counter()
         section = module.main(results_dir)
-        sections.append(f"{section.rstrip()}\n\n_{name}: {time.perf_counter() - started:.0f} s wall time._\n")
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH).stdout.strip()
-    except OSError:
-        commit = "unknown"
+        # Each section says when and how it was made: a partial run replaces only its own.
+        stamp = (f"_Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC at commit {_commit()} by "
+                 f"`make bench` (or `python bench/run.py {name}`), {time.perf_counter() - started:.0f} s wall time._")
+        sections.append(f"{section.rstrip()}\n\n{stamp}\n")
     header = (
         "# Benchmark results\n\n"
-        f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n"
         f"- Machine: {_machine()}\n"
-        f"- Command: `make bench`{' (' + ' '.join(selected) + ')' if selected else ''}\n"
-        f"- Commit: {commit}\n\n"
+        "- Command: `make bench` runs every section; `python bench/run.py NAME` re-runs one.\n"
+        "- Each section below names its date and commit.\n\n"
     )
     target = BENCH / "RESULTS.md"
     if selected and target.exists():
