@@ -43,6 +43,19 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
         print(line + f"  {worst:+.4f}", flush=True)
 
 
+# Tried and measured on the tuning seeds, then dropped (mean AUC, g = 1,000 unless said):
+# - iteration_factor 3 or 4: +0.001..0.015 at g = 1,000 but worse on the dense ring at g = 10,000 and 1.5-2x
+#   the walk's time at 1 M nodes; 1.5: -0.003..0.01 everywhere.
+# - an adaptive support floor (unsupported multiplier = share of unsupported vouches): a dense ring of fakes
+#   raises that share itself and switches the defence off (ring 0.93 -> 0.85).
+# - the local support rule (SupportRule(local=True)), knit 0.3..1: OTC 0.979 -> 0.988 (= SybilRank) but
+#   ring 0.93 -> 0.86..0.92 (MinHash under-counts shared contacts of high-degree honest members).
+# - blending the support walk with a plain walk (geometric mean, 25 % / 50 %): OTC up to 0.985, ring down
+#   to 0.91 / 0.87.
+# - a reverse (distrust) walk from the flagged nodes combined as t / (t + d), t^2 / (t + d) or t - d:
+#   no gain anywhere but OTC (+0.005), losses up to -0.08 on Facebook.
+# - per-group tests to split honest low-trust communities off a flagged ring (conductance of groups joined
+#   by vouches with shared contacts; share of unsupported external vouches): no separation.
 if __name__ == "__main__":
     # The sweep behind the defaults (iteration_factor 2 also holds the 1 M-node time budget). An adaptive
     # floor (unsupported-vouch multiplier = share of unsupported vouches) was tried and dropped: a dense
