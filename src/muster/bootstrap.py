@@ -20,10 +20,11 @@ from sqlalchemy import Engine
 from muster.config import Settings
 from muster.crypto.blind_index import BlindIndex
 from muster.crypto.errors import ReceiptMalformed
+from muster.crypto.keypool import DataKeyPool
 from muster.crypto.keyring import KeyRing
 from muster.crypto.passwords import Argon2PasswordHasher
 from muster.crypto.receipts import ReceiptCodes, ReceiptLookup, default_receipt_codes
-from muster.crypto.sealing import Sealer
+from muster.crypto.sealing import OwnerSealer, Sealer
 from muster.crypto.shredding import shred_data_key
 from muster.crypto.signing import AuditSigner, signature_verifier
 from muster.domain.accounts import LockoutPolicy
@@ -65,8 +66,10 @@ class KeyedReceipts:
             return None
 
 
-def sealing_codec(ring: KeyRing) -> SealingCodec:
-    return SealingCodec(Sealer(ring).for_owner, ring.create_data_key)
+def sealing_codec(ring: KeyRing, pool: DataKeyPool | None = None) -> SealingCodec:
+    """Seals with each applicant's data key; a new applicant's key comes from `pool` when given."""
+    create = pool.claim if pool is not None else ring.create_data_key
+    return SealingCodec(Sealer(ring).for_owner, lambda owner: OwnerSealer(create(owner)))
 
 
 def new_id() -> str:
@@ -111,7 +114,8 @@ def build(settings: Settings) -> Container:
     engine = make_engine(settings.resolved_database_url)
     keystore_engine = make_engine(settings.resolved_keystore_url)
     ring = KeyRing.from_key_file(settings.resolved_key_file, SqlKeyStore(keystore_engine))
-    uow = partial(SqlUnitOfWork, engine, partial(sealing_codec, ring))
+    pool = DataKeyPool(ring, new_id=new_id)  # intake's ids come with their data keys already stored
+    uow = partial(SqlUnitOfWork, engine, partial(sealing_codec, ring, pool))
     clock = SystemClock()
     receipts = KeyedReceipts(default_receipt_codes(), ReceiptLookup(default_receipt_codes(), BlindIndex(ring.blind_index_key())))
     questionnaire = load_questionnaire(settings.questionnaire)
@@ -125,7 +129,7 @@ def build(settings: Settings) -> Container:
         ring=ring,
         questionnaire=questionnaire,
         clock=clock,
-        intake=IntakeService(uow=uow, questionnaire=questionnaire, receipts=receipts, clock=clock, new_id=new_id,
+        intake=IntakeService(uow=uow, questionnaire=questionnaire, receipts=receipts, clock=clock, new_id=pool.new_id,
                              audit=audit),
         accounts=AccountService(uow=uow, hasher=Argon2PasswordHasher(), clock=clock, new_id=new_id,
                                 lockout=LockoutPolicy(settings.lockout_failures, timedelta(minutes=settings.lockout_minutes)),

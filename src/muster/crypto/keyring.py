@@ -110,6 +110,13 @@ class MemoryKeyStore:
             self._items[ref] = bytes(wrapped)
             return True
 
+    def add_many(self, items: list[tuple[str, bytes]]) -> bool:
+        with self._lock:
+            if any(ref in self._items for ref, _ in items):
+                return False
+            self._items.update((ref, bytes(wrapped)) for ref, wrapped in items)
+            return True
+
     def replace(self, ref: str, expected: bytes, wrapped: bytes) -> bool:
         with self._lock:
             if self._items.get(ref) != expected:
@@ -216,6 +223,22 @@ class KeyRing:
         if not self.store.add(ref, self.wrap(ref, key)):
             raise DataKeyExists(owner)
         return DataKey(owner, key)
+
+    def create_data_keys(self, owners: list[str]) -> list[DataKey]:
+        """Make and store data keys for several new owners with one key-store write where the store
+        supports it (`add_many`: all or none); DataKeyExists if any exists already."""
+        made = [DataKey(owner, aead.new_key()) for owner in owners]
+        add_many = getattr(self.store, "add_many", None)
+        if add_many is None:
+            for key in made:
+                ref = data_key_ref(key.owner)
+                if not self.store.add(ref, self.wrap(ref, key.key)):
+                    raise DataKeyExists(key.owner)
+            return made
+        wrapped = [(data_key_ref(k.owner), self.wrap(data_key_ref(k.owner), k.key)) for k in made]
+        if not add_many(wrapped):
+            raise DataKeyExists(",".join(owners))
+        return made
 
     def data_key(self, owner: str) -> DataKey:
         """The data key of `owner`; DataKeyMissing if never created or shredded."""

@@ -40,6 +40,15 @@ class SqlKeyStore:
             return False
         return True
 
+    def add_many(self, items: list[tuple[str, bytes]]) -> bool:
+        """Store several new refs in one transaction (one disk flush); False (and none stored) if any exists."""
+        try:
+            with self._engine.begin() as c:
+                c.execute(insert(wrapped_keys), [{"ref": ref, "wrapped": wrapped} for ref, wrapped in items])
+        except IntegrityError:
+            return False
+        return True
+
     def replace(self, ref: str, expected: bytes, wrapped: bytes) -> bool:
         with self._engine.begin() as c:
             result = c.execute(update(wrapped_keys).where(wrapped_keys.c.ref == ref, wrapped_keys.c.wrapped == expected)

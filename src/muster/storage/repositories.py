@@ -305,8 +305,12 @@ class SqlAuditRepository:
         rows = [{"sequence": r.entry.sequence, "at": r.entry.at, "actor": r.entry.actor, "action": str(r.entry.action),
                  "case_id": r.entry.case_id, "reason": r.entry.reason, "hash": r.hash} for r in records]
         try:
-            with self._c.begin_nested():  # a savepoint: the caller's change survives a lost race
+            if self._c.dialect.name == "sqlite":
+                # SQLite undoes only the failed statement, not the transaction: no savepoint needed.
                 self._c.execute(insert(t.audit_entries), rows)
+            else:
+                with self._c.begin_nested():  # a savepoint: the caller's change survives a lost race
+                    self._c.execute(insert(t.audit_entries), rows)
         except IntegrityError as error:
             raise SequenceTaken(str(records[0].entry.sequence)) from error
 

@@ -17,10 +17,10 @@ class SealingCodec:
     another row or column fails to open.
 
     One codec serves one unit of work: it fetches each owner's data key once and keeps it only
-    for that transaction. `create_owner` makes the data key of a new applicant.
+    for that transaction. `create_owner` makes the data key of a new applicant and may return its sealer.
     """
 
-    def __init__(self, for_owner: Callable[[str], OwnerSealer], create_owner: Callable[[str], object]) -> None:
+    def __init__(self, for_owner: Callable[[str], OwnerSealer], create_owner: Callable[[str], OwnerSealer | None]) -> None:
         self._for_owner = for_owner
         self._create_owner = create_owner
         self._sealers: dict[str, OwnerSealer] = {}
@@ -31,7 +31,9 @@ class SealingCodec:
         return self._sealers[owner]
 
     def new_owner(self, owner: str) -> None:
-        self._create_owner(owner)
+        created = self._create_owner(owner)
+        if created is not None:  # the new key at hand: no read back from the key store for the first field
+            self._sealers[owner] = created
 
     def encode(self, *, owner: str, table: str, column: str, row: str, value: Any) -> bytes:
         text = json.dumps(value, ensure_ascii=False)
