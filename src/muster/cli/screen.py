@@ -65,13 +65,19 @@ def _screen(watchlist_path: Path, queries_path: Path, out: Path, top: int) -> No
         task = progress.add_task("screen", total=len(people))
         results = screen_many(index, people, top=top, batch=500, progress=lambda n: progress.advance(task, n))
     hits = 0
-    with out.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(RESULT_COLUMNS)
-        for per_query in results:
-            for r in per_query:
-                hits += r.match
-                writer.writerow([r.query_id, r.entry_id, f"{r.score:.4f}", r.rank, "true" if r.match else "false",
-                                 r.explanation.render()])
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(RESULT_COLUMNS)
+            for per_query in results:
+                for r in per_query:
+                    hits += r.match
+                    writer.writerow([r.query_id, r.entry_id, f"{r.score:.4f}", r.rank, "true" if r.match else "false",
+                                     r.explanation.render()])
+        partial.replace(out)  # the result file appears whole or not at all
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"{out}: cannot write ({exc.strerror})") from exc
     typer.echo(f"screened {len(people)} queries against {len(loaded.entries)} entries; {hits} matches at "
                f"threshold {DEFAULT_THRESHOLD} -> {out}", err=True)

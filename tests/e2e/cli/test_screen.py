@@ -83,3 +83,10 @@ class TestScreenCommand:
         assert result.exit_code == 2
         assert "cannot read" in result.output
         assert isinstance(result.exception, SystemExit)
+
+    def test_an_unwritable_output_is_an_error_not_a_traceback(self, files: dict[str, Path], tmp_path: Path) -> None:
+        files["out"] = tmp_path / "no-such-dir" / "r.csv"
+        result = run(files)
+        assert result.exit_code == 2
+        assert "cannot write" in result.output
+        assert isinstance(result.exception, SystemExit)
