@@ -122,7 +122,7 @@ def _run(cmd: list[str]) -> dict[str, float]:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024}
 
 
-def scale(work: Path, repeats: int = 2) -> dict:
+def scale(work: Path, repeats: int = 3) -> dict:
     """End-to-end time and peak memory at 1 M nodes / 10 M vouches, ours and the reference, interleaved."""
     edges, seeds_csv, n_honest, label = synth.write(work)
     out_ours, out_ref = work / "scores.csv", work / "reference.csv"
@@ -131,9 +131,11 @@ def scale(work: Path, repeats: int = 2) -> dict:
     ref_cmd = [sys.executable, str(Path(__file__).with_name("sybilrank.py")), str(edges), str(seeds_csv),
                str(out_ref)]
     runs: dict[str, list[dict[str, float]]] = {"ours": [], "reference": []}
+    load = [os.getloadavg()[0]]
     for _ in range(repeats):
         runs["ours"].append(_run(ours_cmd))
         runs["reference"].append(_run(ref_cmd))
+    load.append(os.getloadavg()[0])
     # Accuracy at scale from the CLI's own output file.
     sybil_ids = set(label[n_honest:].tolist())
     ids, scores, flags = [], [], []
@@ -148,7 +150,7 @@ def scale(work: Path, repeats: int = 2) -> dict:
     flags_arr = np.asarray(flags)
     tp = int((flags_arr & is_sybil).sum())
     return {
-        "nodes": len(label), "vouches": sum(1 for _ in open(edges)) - 1, "runs": runs,
+        "nodes": len(label), "vouches": sum(1 for _ in open(edges)) - 1, "runs": runs, "load": load,
         "auc": graphs.auc(np.asarray(scores), is_sybil),
         "precision": tp / max(int(flags_arr.sum()), 1), "recall": tp / int(is_sybil.sum()),
     }
@@ -191,7 +193,11 @@ def report(rows: list[dict], big: dict, clean: list[dict]) -> str:
         walls = ", ".join(f"{r['wall']:.1f}" for r in runs)
         lines.append(f"| {label} | {walls} | "
                      f"{np.mean([r['cpu'] for r in runs]):.1f} | {max(r['peak_rss_mib'] for r in runs):.0f} |")
-    lines += ["", f"Best-of-runs ratio ours / reference: {best_ours / best_ref:.2f}. At this scale ours gets AUC "
+    lines += ["", f"1-minute load average on the shared 2-core machine: {big['load'][0]:.1f} before, "
+              f"{big['load'][1]:.1f} after (other developers' jobs; wall times above 2 cores' worth are theirs).",
+              "", "The reference here (csv.reader, a dict, SciPy for the walk) runs in about 10 s, not the 22-28 s "
+              "quoted in issue 5, so the 0.5x goal is measured against a faster reference than the issue's.",
+              "", f"Best-of-runs ratio ours / reference: {best_ours / best_ref:.2f}. At this scale ours gets AUC "
               f"{big['auc']:.4f}, flag precision {big['precision']:.3f}, recall {big['recall']:.3f}.", ""]
     lines += goals(rows, big)
     return "\n".join(lines) + "\n"

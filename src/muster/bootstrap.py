@@ -36,6 +36,7 @@ from muster.services.cases import CaseService
 from muster.services.erasure import ErasureService
 from muster.services.intake import IntakeService
 from muster.services.units import UnitService
+from muster.services.trust import TrustService
 from muster.services.vouching import VouchService
 from muster.storage import migrate
 from muster.storage.db import make_engine
@@ -98,6 +99,7 @@ class Container:
     cases: CaseService
     units: UnitService
     vouching: VouchService
+    trust: TrustService
     audit: AuditService
     erasure: ErasureService
 
@@ -122,6 +124,7 @@ def build(settings: Settings) -> Container:
     signer = AuditSigner(ring.audit_signing_seed())
     audit = AuditService(uow=uow, clock=clock, sign=signer.sign, verify_signature=signature_verifier(signer.verify_key),
                          checkpoint_every=settings.audit_checkpoint_every)
+    trust = TrustService(uow=uow, clock=clock, new_id=new_id, audit=audit)
     return Container(
         settings=settings,
         engine=engine,
@@ -134,9 +137,10 @@ def build(settings: Settings) -> Container:
         accounts=AccountService(uow=uow, hasher=Argon2PasswordHasher(), clock=clock, new_id=new_id,
                                 lockout=LockoutPolicy(settings.lockout_failures, timedelta(minutes=settings.lockout_minutes)),
                                 session_lifetime=timedelta(minutes=settings.session_minutes), audit=audit),
-        cases=CaseService(uow=uow, clock=clock, audit=audit),
+        cases=CaseService(uow=uow, clock=clock, audit=audit, after_action=trust.on_case_action),
         units=UnitService(uow=uow, new_id=new_id, audit=audit),
-        vouching=VouchService(uow=uow, clock=clock, new_id=new_id, audit=audit),
+        vouching=VouchService(uow=uow, clock=clock, new_id=new_id, audit=audit, after_change=trust.on_vouch_changed),
+        trust=trust,
         audit=audit,
         erasure=ErasureService(uow=uow, clock=clock, shred=lambda owner: shred_data_key(ring, owner).destroyed,
                                retention_days=settings.retention_days, audit=audit),

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     UNITS_WRITE = "placement:unit:write"
     USERS_MANAGE = "admin:user:manage"
     AUDIT_READ = "audit:log:read"
+    SEEDS_MANAGE = "admin:seed:manage"
+    REVIEW_FLAGS_CLEAR = "security:flag:clear"
 
 
 class Compartment(StrEnum):
@@ -44,11 +46,12 @@ class Compartment(StrEnum):
 _CASEWORK = {Permission.CASES_READ, Permission.CASES_ADVANCE, Permission.UNITS_READ}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.USERS_MANAGE, Permission.UNITS_READ, Permission.UNITS_WRITE}),
+    Role.ADMIN: frozenset({Permission.USERS_MANAGE, Permission.UNITS_READ, Permission.UNITS_WRITE, Permission.SEEDS_MANAGE}),
     Role.RECRUITER: frozenset(_CASEWORK | {Permission.CASES_EXPORT, Permission.VOUCHES_READ, Permission.VOUCHES_WRITE}),
     Role.INTERVIEWER: frozenset(_CASEWORK),
     Role.SECURITY_OFFICER: frozenset(
-        _CASEWORK | {Permission.CASES_EXPORT, Permission.VOUCHES_READ, Permission.VOUCHES_WRITE, Permission.TRUST_READ}
+        _CASEWORK | {Permission.CASES_EXPORT, Permission.VOUCHES_READ, Permission.VOUCHES_WRITE, Permission.TRUST_READ,
+                     Permission.REVIEW_FLAGS_CLEAR}
     ),
     Role.PLACEMENT_OFFICER: frozenset(_CASEWORK | {Permission.CASES_EXPORT, Permission.UNITS_WRITE}),
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),

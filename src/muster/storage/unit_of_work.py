@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from muster.storage.codec import FieldCodec
+from muster.storage.trust_repositories import SqlReviewFlagRepository, SqlSeedRepository, SqlVouchGraphRepository
 from muster.storage.repositories import (
     SqlApplicationRepository,
     SqlAuditRepository,
@@ -35,6 +36,9 @@ class SqlUnitOfWork:
         self.units = SqlUnitRepository(c)
         self.vouches = SqlVouchRepository(c, codec)
         self.audit = SqlAuditRepository(c)
+        self.seeds = SqlSeedRepository(c)
+        self.review_flags = SqlReviewFlagRepository(c, codec)
+        self.vouch_graph = SqlVouchGraphRepository(c)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

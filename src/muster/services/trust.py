@@ -1,0 +1,343 @@
+"""Trust in the product: seeds, scores of the live vouch graph, and the infiltration cascade.
+
+The scorer (`domain.trust`) is pure; this use case feeds it the active vouches (strength as weight) and the
+seeds, and keeps the last `TrustReport` in memory. The cache is keyed by a cheap stamp of the database (vouch
+and revocation counts, infiltration rejections, the seeds), so a change made by another process (the CLI, a
+second server worker) is picked up on the next read. Scores are recomputed in full when a vouch is added or
+revoked: a few milliseconds for thousands of vouches (see `recompute`, and the report of issue 5).
+
+Vouches to and from an applicant rejected as a suspected infiltrator carry no trust (strength 0; they stay in
+the graph, and in the picture). Rejecting one also raises everyone linked to them by a vouch, either way, for
+a security officer's review (`cascade`), with the reason and the score before and after.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from muster.domain.accounts import Reviewer
+from muster.domain.audit import AuditEvent
+from muster.domain.errors import InputError, NotFound, ValidationFailed
+from muster.domain.ids import ApplicationId
+from muster.domain.permissions import Permission
+from muster.domain.review_flags import ReviewFlag, infiltration_reason
+from muster.domain.seeds import Seed, seed_node
+from muster.domain.trust import TrustReport, VouchGraph, neighbourhood_svg, score, shortest_paths_to_seeds
+from muster.domain.vouches import Vouch
+from muster.domain.workflow import Action, Application, ReasonCode, Stage
+from muster.services.audit import SYSTEM, commit_audited
+from muster.services.cases import require
+from muster.services.ports import AuditTrail, Clock, UnitOfWork
+
+
+class TrustAuditAction(StrEnum):
+    TRUST_RECORD_READ = "security:trust:read"
+    TRUST_SCORES_RECOMPUTE = "system:trust:recompute"
+    SEED_CREATE = "admin:seed:create"
+    SEED_DELETE = "admin:seed:delete"
+    REVIEW_FLAG_RAISE = "security:flag:raise"
+    REVIEW_FLAG_CLEAR = "security:flag:clear"
+
+
+def node_label(node: str) -> str:
+    """How a node is named on pages: 'applicant 1a2b3c4d' or 'anna-k (member)'. Ids only, never names."""
+    if node.startswith("app:"):
+        return f"applicant {node[4:12]}"
+    return f"{node.removeprefix('member:')} (member)"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One scoring of the whole graph. `report` is None when no seed has given or received a vouch."""
+
+    graph: VouchGraph
+    report: TrustReport | None
+    seeds: tuple[str, ...]
+    vouches: dict[tuple[str, str], Vouch]
+    distrusted: frozenset[str]
+    computed_at: datetime
+    seconds: float
+    stamp: tuple[object, ...]
+
+    def score_of(self, node: str) -> float | None:
+        i = self.graph.index_of(node)
+        return None if i is None or self.report is None else float(self.report.score[i])
+
+
+@dataclass(frozen=True)
+class PathStep:
+    node: str
+    label: str
+    is_seed: bool
+    vouch: Vouch | None  # the vouch this node gave to the next one on the path; None for the applicant
+
+
+@dataclass(frozen=True)
+class TrustPath:
+    steps: tuple[PathStep, ...]  # from the applicant back to the seed
+    text: str
+
+
+@dataclass(frozen=True)
+class RingEvidence:
+    members: tuple[str, ...]
+    internal_vouches: int
+    external_vouches: int
+    conductance: float
+
+
+@dataclass(frozen=True)
+class TrustView:
+    """What a security officer reads about one applicant."""
+
+    application_id: ApplicationId
+    node: str
+    in_graph: bool
+    score: float | None
+    flag: bool
+    reason: str
+    hops: int | None
+    paths: tuple[TrustPath, ...]
+    ring: RingEvidence | None
+    review_flags: tuple[ReviewFlag, ...]
+    distrusted: bool
+    computed_at: datetime
+
+
+@dataclass(frozen=True)
+class RecomputeSummary:
+    nodes: int
+    vouches: int
+    seeds: int
+    flagged: int
+    rings: int
+    seconds: float
+
+
+def describe_vouch(vouch: Vouch) -> str:
+    return (f"{vouch.relationship.value.replace('_', ' ')}, known {vouch.known_for_years:g} "
+            f"year{'' if vouch.known_for_years == 1 else 's'}, strength {vouch.strength:g}")
+
+
+def path_text(steps: Iterable[PathStep]) -> str:
+    """'vouched by anna-k (member; ...), who was vouched by seed boris (member; ...)'."""
+    parts = []
+    for k, step in enumerate(list(steps)[1:]):
+        lead = "vouched by" if k == 0 else "who was vouched by"
+        who = f"seed {step.label}" if step.is_seed else step.label
+        detail = f" ({describe_vouch(step.vouch)})" if step.vouch is not None else ""
+        parts.append(f"{lead} {who}{detail}")
+    return ", ".join(parts) or "is a seed"
+
+
+class TrustService:
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, new_id: Callable[[], str],
+                 audit: AuditTrail | None = None) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._new_id = new_id
+        self._audit = audit
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    # --- scores ---------------------------------------------------------------------------------
+
+    def snapshot(self, *, refresh: bool = False) -> Snapshot:
+        """The current scoring; recomputed when the database changed since (or when `refresh`)."""
+        with self._lock:
+            with self._uow() as uow:
+                stamp = uow.vouch_graph.stamp()
+                if not refresh and self._snapshot is not None and self._snapshot.stamp == stamp:
+                    return self._snapshot
+                edges = uow.vouch_graph.edges()
+                distrusted = frozenset(f"app:{a}" for a in uow.vouch_graph.rejected_as_infiltrators())
+                seeds = tuple(s.node for s in uow.seeds.list())
+            self._snapshot = self._compute(edges, seeds, distrusted, stamp)
+            return self._snapshot
+
+    def _compute(self, edges: list[Vouch], seeds: tuple[str, ...], distrusted: frozenset[str],
+                 stamp: tuple[object, ...]) -> Snapshot:
+        started = time.perf_counter()
+        graph = VouchGraph.from_edges(
+            (v.voucher, v.vouchee, 0.0 if v.voucher in distrusted or v.vouchee in distrusted else v.strength)
+            for v in edges)
+        try:
+            report: TrustReport | None = score(graph, seeds)
+        except InputError:  # no seed has given or received a vouch yet: nothing can be trusted
+            report = None
+        return Snapshot(graph, report, seeds, {(v.voucher, v.vouchee): v for v in edges}, distrusted,
+                        self._clock.now(), time.perf_counter() - started, stamp)
+
+    def on_vouch_changed(self, _vouch: Vouch) -> None:
+        """VouchService's hook: rescore at once, so the next page shows the new scores."""
+        self.snapshot(refresh=True)
+
+    def recompute(self, reviewer: Reviewer | None = None) -> RecomputeSummary:
+        """The nightly batch: rescore everything from the database, whatever the cache holds."""
+        if reviewer is not None:
+            require(reviewer, Permission.TRUST_READ)
+        snap = self.snapshot(refresh=True)
+        report = snap.report
+        summary = RecomputeSummary(snap.graph.n, len(snap.graph.src), len(snap.seeds),
+                                   int(report.flag.sum()) if report is not None else 0,
+                                   len(report.rings) if report is not None else 0, snap.seconds)
+        with self._uow() as uow:
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM,
+                                                        TrustAuditAction.TRUST_SCORES_RECOMPUTE, None,
+                                                        f"{summary.nodes} nodes, {summary.flagged} flagged"))
+        return summary
+
+    def view(self, reviewer: Reviewer, application_id: ApplicationId) -> TrustView:
+        """The applicant's score, paths to seeds, ring evidence and review flags; the read is audited."""
+        require(reviewer, Permission.TRUST_READ)
+        snap = self.snapshot()
+        node = f"app:{application_id}"
+        with self._uow() as uow:
+            uow.applications.get(application_id)  # ApplicationUnknown for a wrong id
+            flags = tuple(uow.review_flags.for_application(application_id))
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, TrustAuditAction.TRUST_RECORD_READ,
+                                                        application_id, "trust view"))
+        i = snap.graph.index_of(node)
+        if i is None or snap.report is None:
+            reason = "no vouch for or from this applicant" if i is None else "no seed is in the vouch graph yet"
+            return TrustView(application_id, node, i is not None, None, False, reason, None, (), None, flags,
+                             node in snap.distrusted, snap.computed_at)
+        explanation = snap.report.explain(node)
+        ring = None
+        if explanation.ring is not None:
+            members = tuple(sorted(snap.graph.ids[m] for m in explanation.ring.members.tolist()))
+            ring = RingEvidence(members, explanation.ring.internal_vouches, explanation.ring.external_vouches,
+                                explanation.ring.conductance)
+        return TrustView(application_id, node, True, explanation.score, explanation.flag, explanation.text,
+                         explanation.hops_from_seed, self._paths(snap, node), ring, flags, node in snap.distrusted,
+                         snap.computed_at)
+
+    def _paths(self, snap: Snapshot, node: str) -> tuple[TrustPath, ...]:
+        seeds = set(snap.seeds)
+        found = []
+        for path in shortest_paths_to_seeds(snap.graph, node, snap.seeds, limit=3):
+            nodes = list(reversed(path.nodes))  # applicant first
+            steps = [PathStep(n, node_label(n), n in seeds,
+                              snap.vouches.get((n, nodes[k - 1])) if k else None) for k, n in enumerate(nodes)]
+            found.append(TrustPath(tuple(steps), path_text(steps)))
+        return tuple(found)
+
+    def picture(self, reviewer: Reviewer, application_id: ApplicationId) -> str:
+        """The two-hop vouch neighbourhood as SVG (flagged nodes marked); NotFound when it has no vouch."""
+        require(reviewer, Permission.TRUST_READ)
+        snap = self.snapshot()
+        node = f"app:{application_id}"
+        if snap.graph.index_of(node) is None:
+            raise NotFound(f"application {application_id} has no vouch")
+        with self._uow() as uow:
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, TrustAuditAction.TRUST_RECORD_READ,
+                                                        application_id, "trust picture"))
+        return neighbourhood_svg(snap.graph, node, snap.report)
+
+    def flagged(self, reviewer: Reviewer) -> list[tuple[ApplicationId, float, str]]:
+        """Applicants the scorer flags as suspected ring members: (id, score, reason), lowest score first."""
+        require(reviewer, Permission.TRUST_READ)
+        snap = self.snapshot()
+        if snap.report is None:
+            return []
+        idx = [int(i) for i in snap.report.flag.nonzero()[0] if snap.graph.ids[int(i)].startswith("app:")]
+        reasons = snap.report.reasons(idx)
+        out = [(ApplicationId(snap.graph.ids[i][4:]), float(snap.report.score[i]), r) for i, r in zip(idx, reasons)]
+        return sorted(out, key=lambda x: (x[1], x[0]))
+
+    # --- the infiltration cascade ---------------------------------------------------------------
+
+    def on_case_action(self, application: Application, action: Action) -> None:
+        """CaseService's hook: a rejection as a suspected infiltrator starts the cascade."""
+        last = application.history[-1] if application.history else None
+        if (action is Action.REJECT and application.stage is Stage.REJECTED and last is not None
+                and last.reason_code is ReasonCode.SUSPECTED_INFILTRATION):
+            self.cascade(application.id, actor=last.actor_id)
+
+    def cascade(self, source: ApplicationId, *, actor: str = SYSTEM) -> list[ReviewFlag]:
+        """Rescore, and raise everyone linked to `source` by a vouch (either way, revoked ones too) for review."""
+        before = self._snapshot
+        after = self.snapshot(refresh=True)
+        node = f"app:{source}"
+        raised: list[ReviewFlag] = []
+        with self._uow() as uow:
+            links: dict[str, tuple[bool, bool]] = {}  # other applicant -> (source vouched for them, they for source)
+            for v in uow.vouches.involving(node):
+                other, by_source = (v.vouchee, True) if v.voucher == node else (v.voucher, False)
+                if not other.startswith("app:") or other == node:
+                    continue
+                gave, got = links.get(other, (False, False))
+                links[other] = (gave or by_source, got or not by_source)
+            events = []
+            for other, (vouched_for_them, vouched_by_them) in sorted(links.items()):
+                target = ApplicationId(other[4:])
+                if uow.review_flags.is_open_for(target, source):
+                    continue
+                reason = infiltration_reason(source=source, vouched_for_them=vouched_for_them,
+                                             vouched_by_them=vouched_by_them,
+                                             score_before=before.score_of(other) if before else None,
+                                             score_after=after.score_of(other))
+                flag = ReviewFlag(self._new_id(), target, source, reason, self._clock.now())
+                uow.review_flags.add(flag)
+                raised.append(flag)
+                events.append(AuditEvent(actor, TrustAuditAction.REVIEW_FLAG_RAISE, target, f"linked to {source}"))
+            if events:
+                commit_audited(uow, self._audit, *events)
+        return raised
+
+    def open_flags(self, reviewer: Reviewer) -> list[ReviewFlag]:
+        """Review flags not yet cleared, oldest first: the security officer's queue."""
+        require(reviewer, Permission.TRUST_READ)
+        with self._uow() as uow:
+            return uow.review_flags.open()
+
+    def clear_flag(self, reviewer: Reviewer, flag_id: str, *, note: str) -> ReviewFlag:
+        """Clear a review flag with a note saying why (sealed with the applicant's key)."""
+        require(reviewer, Permission.REVIEW_FLAGS_CLEAR)
+        note = note.strip()
+        if not note or len(note) > 2000:
+            raise ValidationFailed({"note": "say why the flag is cleared (up to 2000 characters)"})
+        with self._uow() as uow:
+            flag = uow.review_flags.get(flag_id)
+            if not flag.is_open:
+                raise ValidationFailed({"flag": "already cleared"})
+            uow.review_flags.clear(flag_id, at=self._clock.now(), by=reviewer.id, note=note)
+            cleared = uow.review_flags.get(flag_id)
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, TrustAuditAction.REVIEW_FLAG_CLEAR,
+                                                        flag.application_id, f"flag {flag_id}"))
+        return cleared
+
+    # --- seeds ----------------------------------------------------------------------------------
+
+    def seeds(self, reviewer: Reviewer | None) -> list[Seed]:
+        if reviewer is not None:
+            require(reviewer, Permission.SEEDS_MANAGE)
+        with self._uow() as uow:
+            return uow.seeds.list()
+
+    def add_seed(self, reviewer: Reviewer | None, member: str) -> Seed:
+        """Mark a member as a seed (reviewer None: the CLI or the demo, acting as the system)."""
+        if reviewer is not None:
+            require(reviewer, Permission.SEEDS_MANAGE)
+        seed = Seed(seed_node(member), reviewer.id if reviewer else SYSTEM, self._clock.now())
+        with self._uow() as uow:
+            uow.seeds.add(seed)
+            commit_audited(uow, self._audit, AuditEvent(seed.set_by, TrustAuditAction.SEED_CREATE, None, seed.node))
+        self.snapshot(refresh=True)
+        return seed
+
+    def remove_seed(self, reviewer: Reviewer | None, member: str) -> None:
+        if reviewer is not None:
+            require(reviewer, Permission.SEEDS_MANAGE)
+        node = seed_node(member)
+        with self._uow() as uow:
+            if not uow.seeds.remove(node):
+                raise NotFound(f"{node} is not a seed")
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM,
+                                                        TrustAuditAction.SEED_DELETE, None, node))
+        self.snapshot(refresh=True)

@@ -1,0 +1,187 @@
+"""Trust in the product, through the services on SQLite and PostgreSQL: seeds, rescoring on vouch changes,
+and the cascade that raises everyone linked to a rejected infiltrator for review."""
+
+from __future__ import annotations
+
+import pytest
+
+from muster.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from muster.domain.permissions import Role
+from muster.domain.vouches import Relationship
+from muster.domain.workflow import Action, ActionInput, ReasonCode
+from tests.factories import PASSWORD, make_container, valid_answers
+
+
+@pytest.fixture(scope="module")
+def env(database_url, tmp_path_factory):
+    container = make_container(tmp_path_factory.mktemp("trust"), database_url)
+    people = {role: container.accounts.add(f"t-{role.value}", role, PASSWORD)[0] for role in Role}
+    yield container, people
+    container.close()
+
+
+def applicant(container):
+    return container.intake.submit(valid_answers()).application_id
+
+
+def vouch(container, who, voucher, vouchee, strength=0.9):
+    return container.vouching.add(who, voucher=voucher, vouchee=vouchee, relationship=Relationship.SERVED_TOGETHER,
+                                  known_for_years=3, strength=strength)
+
+
+def reject(container, people, case, code):
+    container.cases.act(people[Role.RECRUITER], case, Action.START_SCREENING, ActionInput())
+    container.cases.act(people[Role.SECURITY_OFFICER], case, Action.REJECT,
+                        ActionInput(reason_code=code, note="see the security file"))
+
+
+def honest_region(container, people, member):
+    """A member seed with a few applicants vouched for by them and by each other: a region for trust to mix in."""
+    recruiter = people[Role.RECRUITER]
+    container.trust.add_seed(people[Role.ADMIN], member)
+    honest = [applicant(container) for _ in range(6)]
+    for a in honest:
+        vouch(container, recruiter, f"member:{member}", a)
+    for a, b in zip(honest, honest[1:]):
+        vouch(container, recruiter, f"app:{a}", b, 0.7)
+    return honest
+
+
+class TestSeeds:
+    def test_an_admin_adds_lists_and_removes_seeds(self, env):
+        container, people = env
+        admin = people[Role.ADMIN]
+        seed = container.trust.add_seed(admin, "seed-one")
+        assert seed.node == "member:seed-one" and seed.set_by == admin.id
+        assert "member:seed-one" in [s.node for s in container.trust.seeds(admin)]
+        container.trust.remove_seed(admin, "member:seed-one")
+        assert "member:seed-one" not in [s.node for s in container.trust.seeds(admin)]
+
+    def test_duplicates_bad_names_and_unknown_seeds_are_refused(self, env):
+        container, people = env
+        admin = people[Role.ADMIN]
+        container.trust.add_seed(admin, "seed-two")
+        with pytest.raises(ValidationFailed):
+            container.trust.add_seed(admin, "seed-two")
+        with pytest.raises(ValidationFailed):
+            container.trust.add_seed(admin, "app:1234")
+        with pytest.raises(NotFound):
+            container.trust.remove_seed(admin, "nobody-at-all")
+
+    @pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
+    def test_only_admins_manage_seeds(self, env, role):
+        container, people = env
+        with pytest.raises(PermissionDenied):
+            container.trust.add_seed(people[role], "sneaky")
+        with pytest.raises(PermissionDenied):
+            container.trust.seeds(people[role])
+
+
+class TestRescoring:
+    def test_adding_and_revoking_a_vouch_changes_the_score_and_the_paths(self, env):
+        container, people = env
+        officer = people[Role.SECURITY_OFFICER]
+        honest_region(container, people, "rescore-seed")
+        newcomer = applicant(container)
+        assert container.trust.view(officer, newcomer).score is None  # no vouch yet
+        given = vouch(container, people[Role.RECRUITER], "member:rescore-seed", newcomer)
+        seen = container.trust.view(officer, newcomer)
+        assert seen.score is not None and seen.score > 0.5
+        assert [p.text for p in seen.paths] == [
+            "vouched by seed rescore-seed (member) (served together, known 3 years, strength 0.9)"]
+        container.vouching.revoke(people[Role.RECRUITER], given.id)
+        after = container.trust.view(officer, newcomer)
+        assert after.score is None and after.paths == ()
+
+    def test_a_change_made_by_another_process_is_seen_on_the_next_read(self, env):
+        container, people = env
+        officer = people[Role.SECURITY_OFFICER]
+        honest_region(container, people, "other-process")
+        late = applicant(container)
+        container.trust.view(officer, late)  # cached
+        with container.uow() as uow:  # as the CLI would, without this service's hook
+            from muster.domain.ids import VouchId
+            from muster.domain.vouches import Vouch
+            uow.vouches.add(Vouch(VouchId("v-other-process"), "member:other-process", f"app:{late}",
+                                  Relationship.FRIEND, 2, 0.8, "", container.clock.now().date()))
+            uow.commit()
+        assert container.trust.view(officer, late).score is not None
+
+    def test_the_nightly_recompute_reports_what_it_scored(self, env):
+        container, people = env
+        honest_region(container, people, "nightly")
+        summary = container.trust.recompute()
+        assert summary.nodes >= 7 and summary.seeds >= 1 and summary.seconds < 1.0
+
+
+class TestCascade:
+    def ring(self, container, people, member):
+        honest = honest_region(container, people, member)
+        ring = [applicant(container) for _ in range(4)]
+        for a in ring:
+            for b in ring:
+                if a != b:
+                    vouch(container, people[Role.RECRUITER], f"app:{a}", b, 1.0)
+        vouch(container, people[Role.RECRUITER], f"member:{member}", ring[0], 0.5)
+        return honest, ring
+
+    def test_rejecting_an_infiltrator_raises_and_rescores_everyone_linked_by_a_vouch(self, env):
+        container, people = env
+        officer = people[Role.SECURITY_OFFICER]
+        honest, ring = self.ring(container, people, "cascade-seed")
+        outsider = applicant(container)
+        vouch(container, people[Role.RECRUITER], f"app:{ring[1]}", outsider, 0.6)  # the infiltrator vouched for them
+        before = container.trust.view(officer, outsider).score
+        reject(container, people, ring[1], ReasonCode.SUSPECTED_INFILTRATION)
+
+        raised = {f.application_id: f for f in container.trust.open_flags(officer) if f.source_case_id == ring[1]}
+        assert set(raised) == {ring[0], ring[2], ring[3], outsider}
+        assert raised[outsider].reason.startswith(f"was vouched for by applicant {ring[1][:8]}, rejected as a suspected")
+        assert raised[ring[0]].reason.startswith(f"was vouched for by and vouched for applicant {ring[1][:8]}")
+        after = container.trust.view(officer, outsider)
+        assert after.score < before  # its only vouch now carries no trust
+        assert f"{before:.2f} -> {after.score:.2f}" in raised[outsider].reason
+        assert container.trust.view(officer, ring[1]).distrusted
+        assert [f.source_case_id for f in after.review_flags] == [ring[1]]
+        assert not {f.application_id for f in container.trust.open_flags(officer)} & set(honest)
+
+    def test_other_rejections_raise_nobody(self, env):
+        container, people = env
+        _, ring = self.ring(container, people, "no-cascade")
+        reject(container, people, ring[2], ReasonCode.WATCHLIST_MATCH)
+        assert not [f for f in container.trust.open_flags(people[Role.SECURITY_OFFICER]) if f.source_case_id == ring[2]]
+
+    def test_a_security_officer_clears_a_flag_with_a_note(self, env):
+        container, people = env
+        officer = people[Role.SECURITY_OFFICER]
+        _, ring = self.ring(container, people, "clearing")
+        reject(container, people, ring[0], ReasonCode.SUSPECTED_INFILTRATION)
+        flag = next(f for f in container.trust.open_flags(officer) if f.source_case_id == ring[0])
+        with pytest.raises(PermissionDenied):
+            container.trust.clear_flag(people[Role.RECRUITER], flag.id, note="fine")
+        with pytest.raises(ValidationFailed):
+            container.trust.clear_flag(officer, flag.id, note="  ")
+        cleared = container.trust.clear_flag(officer, flag.id, note="Known to our unit since 2019.")
+        assert cleared.clear_note == "Known to our unit since 2019." and cleared.cleared_by == officer.id
+        assert flag.id not in {f.id for f in container.trust.open_flags(officer)}
+        with pytest.raises(ValidationFailed):
+            container.trust.clear_flag(officer, flag.id, note="again")
+
+    def test_the_ring_is_flagged_with_its_evidence(self, env):
+        container, people = env
+        _, ring = self.ring(container, people, "evidence")
+        seen = container.trust.view(people[Role.SECURITY_OFFICER], ring[2])
+        assert seen.flag and seen.ring is not None
+        assert {f"app:{a}" for a in ring} <= set(seen.ring.members)
+        assert seen.ring.internal_vouches >= 6 and seen.ring.external_vouches >= 1
+
+    @pytest.mark.parametrize("role", [r for r in Role if r is not Role.SECURITY_OFFICER])
+    def test_other_roles_cannot_read_trust_data(self, env, role):
+        container, people = env
+        case = applicant(container)
+        with pytest.raises(PermissionDenied):
+            container.trust.view(people[role], case)
+        with pytest.raises(PermissionDenied):
+            container.trust.picture(people[role], case)
+        with pytest.raises(PermissionDenied):
+            container.trust.open_flags(people[role])
