@@ -66,26 +66,30 @@ class VouchGraph:
             raise InputError("voucher and vouchee arrays differ in shape")
         if len(src) and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
             raise InputError("a vouch refers to a node index outside the id list")
-        if weight is None:
-            weight = np.ones(len(src))
-        weight = np.asarray(weight, dtype=np.float64)
-        if weight.shape != src.shape:
-            raise InputError("weight array differs in length from the vouches")
-        bad = np.flatnonzero(~((weight >= 0.0) & (weight <= 1.0)))
-        if len(bad):
-            raise InputError(f"vouch {int(bad[0]) + 1}: strength {weight[bad[0]]!r} is outside [0, 1]")
+        uniform = weight is None
+        if weight is not None:
+            weight = np.asarray(weight, dtype=np.float64)
+            if weight.shape != src.shape:
+                raise InputError("weight array differs in length from the vouches")
+            bad = np.flatnonzero(~((weight >= 0.0) & (weight <= 1.0)))
+            if len(bad):
+                raise InputError(f"vouch {int(bad[0]) + 1}: strength {float(weight[bad[0]])!r} is outside [0, 1]")
+            uniform = not len(weight) or weight.min() == weight.max()
         keep = src != dst
-        dropped = int(len(src) - keep.sum())
-        src, dst, weight = src[keep], dst[keep], weight[keep]
+        dropped = int(len(src) - np.count_nonzero(keep))
+        if dropped:
+            src, dst = src[keep], dst[keep]
+            weight = weight[keep] if weight is not None else None
         # One vouch per ordered pair, the strongest; the result is in (voucher, vouchee) order.
-        if len(weight) and weight.min() == weight.max():
+        if uniform:
             # Equal strengths (the usual batch file): SciPy's counting-sort CSR build, duplicates summed.
             matrix = sp.csr_matrix((np.ones(len(src), dtype=np.float32), (src, dst)), shape=(n, n))
             merged = int(len(src) - matrix.nnz)
             src = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
             dst = matrix.indices.astype(np.int64)
-            weight = np.full(len(dst), weight[0] if len(weight) else 1.0)
-            return cls(ids, src, dst, weight, dropped, merged)
+            strength = float(weight[0]) if weight is not None and len(weight) else 1.0
+            return cls(ids, src, dst, np.full(len(dst), strength), dropped, merged)
+        assert weight is not None
         width = max(n, 1)
         key = src * width + dst
         order = np.argsort(key, kind="stable")
