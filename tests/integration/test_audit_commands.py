@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 import muster.cli.commands  # noqa: F401  (registers every command group)
@@ -58,6 +58,13 @@ class TestAuditCommands:
 
     def test_checkpoint_signs_on_demand(self, env):
         assert "signed checkpoint at entry 15" in run("audit", "checkpoint")
+
+    def test_a_key_rotation_is_audited(self, env):
+        run("keys", "rotate")
+        with env.engine.connect() as c:
+            last = c.execute(select(t.audit_entries).order_by(t.audit_entries.c.position.desc())).first()
+        assert (last.actor, last.action) == ("system", "system:keys:rotate") and "re-wrapped" in last.reason
+        assert "audit log intact" in run("audit", "verify")
 
     def test_a_missing_checkpoint_file_is_a_usage_error(self, env, tmp_path):
         run("audit", "verify", "--checkpoints", str(tmp_path / "nope.jsonl"), code=2)
