@@ -63,6 +63,8 @@ if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
         "default": base,
-        "iter1.5": replace(base, iteration_factor=1.5),
-        "local-knit1": replace(base, support=SupportRule(local=True, knit=1.0)),
+        "tol1.0": replace(base, rings=RingRule(tolerance=1.0)),
+        "tol1.25": replace(base, rings=RingRule(tolerance=1.25)),
+        "no-support": replace(base, support=None),
+        "local-knit1": replace(base, support=SupportRule(local=True)),
     })
