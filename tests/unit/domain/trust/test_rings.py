@@ -1,0 +1,41 @@
+"""The sweep cut behind ring detection, on graphs small enough to check by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from muster.domain.trust import RingRule, VouchGraph, score
+from muster.domain.trust.rings import sweep_conductance
+
+from .conftest import SEEDS, community, ring
+
+
+class TestSweepConductance:
+    def test_two_triangles_joined_by_one_vouch_split_at_the_bridge(self):
+        graph = VouchGraph.from_edges([("a", "b"), ("b", "c"), ("c", "a"), ("c", "x"), ("x", "y"), ("y", "z"),
+                                       ("z", "x")])
+        a = graph.undirected()
+        degree = np.asarray(a.sum(axis=1)).ravel()
+        order = np.array([graph.index_of(v) for v in "abcxyz"])
+        phi = sweep_conductance(a, order, degree)
+        # {a, b, c}: one vouch leaves, volume 2 + 2 + 3 = 7.
+        assert np.isclose(phi[2], 1 / 7)
+        assert int(np.argmin(phi[:-1])) == 2
+
+
+class TestRingRules:
+    def test_a_ring_too_well_connected_is_not_flagged(self):
+        edges = community("h", 30) + ring("f", 5) + [(f"h{i}", f"f{i % 5}") for i in range(0, 30, 2)]
+        report = score(VouchGraph.from_edges(edges), ["h0", "h10", "h20"])
+        assert not report.flag.any()
+
+    def test_a_stricter_rule_can_switch_flags_off(self, honest_with_ring):
+        from muster.domain.trust import ScoringConfig
+
+        strict = ScoringConfig(rings=RingRule(max_conductance=1e-9))
+        assert not score(honest_with_ring, SEEDS, strict).flag.any()
+
+    def test_groups_below_the_minimum_size_are_not_rings(self):
+        edges = community("h", 30) + [("h3", "p"), ("p", "q"), ("q", "p")]
+        report = score(VouchGraph.from_edges(edges), ["h0", "h10", "h20"])
+        assert not report.flag.any()
