@@ -79,6 +79,7 @@ class TestWhatIsLogged:
         container.vouching.for_applicant(recruiter, case)
         container.vouching.revoke(recruiter, vouch.id)
         container.units.create(placement, name="Audit unit", capacity=2)
+        container.units.suggest(placement, case)
         container.accounts.set_disabled(placement.username)
         container.erasure.erase(case, reason="applicant request")
 
@@ -92,6 +93,7 @@ class TestWhatIsLogged:
             assert tag in tags, tag
         update_row = next(r for r in rows if r.action == AuditAction.APPLICANT_RECORD_UPDATE)
         assert (update_row.actor, update_row.case_id, update_row.reason) == (recruiter.id, case, "action start_screening")
+        assert any(r.reason == "unit suggestions" and r.actor == placement.id for r in rows)
         created = next(r for r in rows if r.action == AuditAction.APPLICANT_RECORD_CREATE)
         assert created.actor == "applicant"
         # Only the date of a submission: the entry is stamped at midnight, like the application.

@@ -64,5 +64,7 @@ class UnitService:
             answers = uow.applications.answers(application_id, readable)
             occupied = uow.applications.occupied()
             units = uow.units.list()
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_READ, application_id,
+                                                        "unit suggestions"))
         as_list = lambda v: v if isinstance(v, list) else []  # noqa: E731
         return rank_units(units, occupied, as_list(answers.get("skills")), as_list(answers.get("languages")))
