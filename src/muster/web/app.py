@@ -15,6 +15,7 @@ from muster.web.ratelimit import RateLimiter
 from muster.web.ui.replay import ReplayGuard
 from muster.web.api import applications, audit, auth, cases, resources
 from muster.web.api.schemas import application_create_model
+from muster.web.api import trust as trust_api
 from muster.web.ui import views
 
 STATIC = Path(__file__).resolve().parent / "ui" / "static"
@@ -48,6 +49,7 @@ def create_app(container: Any) -> FastAPI:
     app.include_router(cases.router)
     app.include_router(resources.router)
     app.include_router(audit.router)
+    app.include_router(trust_api.router)
     app.include_router(views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -1,0 +1,61 @@
+"""`muster trust seed add|list|remove` and `muster trust recompute`: the live graph in the database.
+
+These extend the `trust` group of cli/trust.py (which scores graphs from files) with commands that act on
+the product's own vouches: the seeds an admin trusts a priori, and the nightly batch recompute (run it from
+cron or a systemd timer, or call `muster.jobs.trust.recompute_trust(container)` from a job runner).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from muster.cli.context import container, fail
+from muster.cli.trust import trust_app
+
+seed_app = typer.Typer(no_args_is_help=True, help="Seeds: members trusted a priori, from whom trust spreads.")
+trust_app.add_typer(seed_app, name="seed")
+
+
+@seed_app.command("add")
+def seed_add(member: str = typer.Argument(..., help="Member name, as in vouches ('anna-k' or 'member:anna-k').")) -> None:
+    """Mark a member as a seed."""
+    from muster.domain.errors import ValidationFailed
+
+    with container() as built:
+        try:
+            seed = built.trust.add_seed(None, member)
+        except ValidationFailed as error:
+            fail("; ".join(f"{k}: {v}" for k, v in error.problems.items()))
+    typer.echo(f"{seed.node} is a seed")
+
+
+@seed_app.command("list")
+def seed_list() -> None:
+    """List the seeds, who set each and when."""
+    with container() as built:
+        for seed in built.trust.seeds(None):
+            typer.echo(f"{seed.node:40} {seed.set_at:%Y-%m-%d %H:%M} by {seed.set_by}")
+
+
+@seed_app.command("remove")
+def seed_remove(member: str = typer.Argument(..., help="Member name ('anna-k' or 'member:anna-k').")) -> None:
+    """Stop trusting a member a priori (their vouches stay)."""
+    from muster.domain.errors import NotFound, ValidationFailed
+
+    with container() as built:
+        try:
+            built.trust.remove_seed(None, member)
+        except (NotFound, ValidationFailed) as error:
+            fail(str(error))
+    typer.echo(f"removed seed {member}")
+
+
+@trust_app.command("recompute")
+def recompute() -> None:
+    """Rescore the whole vouch graph in the database (the nightly batch)."""
+    from muster.jobs.trust import recompute_trust
+
+    with container() as built:
+        summary = recompute_trust(built)
+    typer.echo(f"scored {summary.nodes} nodes, {summary.vouches} vouches from {summary.seeds} seed(s); "
+               f"flagged {summary.flagged} in {summary.rings} ring(s) in {summary.seconds * 1000:.0f} ms")
