@@ -23,8 +23,8 @@ from muster.domain.trust import RingRule, ScoringConfig, SupportRule  # noqa: E4
 TUNING_SEEDS = (101, 102, 103)
 
 
-def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEEDS) -> None:
-    rows = run.accuracy(seeds=seeds, gs=gs, configs=configs)
+def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEEDS, cases=run.CASES) -> None:
+    rows = run.accuracy(seeds=seeds, gs=gs, configs=configs, cases=cases)
     keys = sorted({(r["graph"], r["region"], r["g"]) for r in rows})
     print("config".ljust(28) + "".join(f"{k[0][:4]}-{k[1][:4]}-{k[2]}".rjust(18) for k in keys) + "  worst-vs-ref")
     ref = "reference".ljust(28)
@@ -54,6 +54,8 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   to 0.91 / 0.87.
 # - a reverse (distrust) walk from the flagged nodes combined as t / (t + d), t^2 / (t + d) or t - d:
 #   no gain anywhere but OTC (+0.005), losses up to -0.08 on Facebook.
+# - a lower support floor (0.01, 0.002; also with full = 5 or iteration_factor 3): dense ring 0.93 -> 0.97 and
+#   Facebook g = 10,000 0.93 -> 0.94, but OTC 0.979 -> 0.967..0.976 and flag recall unstable (0.64 on OTC).
 # - per-group tests to split honest low-trust communities off a flagged ring (conductance of groups joined
 #   by vouches with shared contacts; share of unsupported external vouches): no separation.
 if __name__ == "__main__":

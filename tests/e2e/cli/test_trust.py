@@ -142,3 +142,29 @@ class TestScoreBadInput:
         e, s, out = files("voucher,vouchee\n")
         assert run(e, s, out).exit_code == 0
         assert out.read_text() == "id,score,flag,reason\n"
+
+
+class TestScoreIdSpellings:
+    def test_long_ids_use_the_multi_word_path_and_round_trip(self, files):
+        long = [f"applicant-{i:04d}-0000-4000-8000-{i:012d}" for i in range(6)]
+        rows = [(long[0], long[1]), (long[1], long[2]), (long[2], long[0]), (long[3], long[4]), (long[0], long[5])]
+        e, s, out = files(edges_csv(rows), f"id\n{long[0]}\n")
+        assert run(e, s, out).exit_code == 0
+        assert set(read(out)) == set(long)
+
+    def test_ids_of_eight_bytes_and_mixed_lengths_stay_distinct(self, files):
+        ids = ["abcdefgh", "abcdefg", "abcdefghi", "a", "ab"]
+        rows = list(zip(ids, ids[1:] + ids[:1]))
+        e, s, out = files(edges_csv(rows), "id\na\n")
+        assert run(e, s, out).exit_code == 0
+        assert set(read(out)) == set(ids)
+
+    def test_a_seeds_file_without_an_id_column_is_an_error(self, files):
+        e, s, out = files(edges_csv([("s", "a")]), "name\ns\n")
+        result = run(e, s, out)
+        assert result.exit_code == 2 and "seeds.csv:1: header must name the column(s) id" in result.output
+
+    def test_an_unwritable_output_is_an_error(self, files, tmp_path):
+        e, s, _ = files(edges_csv([("s", "a")]), "id\ns\n")
+        result = run(e, s, tmp_path / "missing-dir" / "out.csv")
+        assert result.exit_code == 2 and "cannot write" in result.output
