@@ -90,7 +90,7 @@ def _header(path: Path, data: bytes, required: tuple[str, ...], optional: tuple[
     end = data.find(b"\n")
     line = data if end < 0 else data[:end]
     try:
-        names = [name.strip() for name in line.decode("utf-8").split(",")]
+        names = [name.strip().strip('"') for name in line.decode("utf-8").split(",")]
     except UnicodeDecodeError:
         raise InputError(f"{path}:1: header is not UTF-8") from None
     missing = [name for name in required if name not in names]

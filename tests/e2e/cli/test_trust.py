@@ -168,3 +168,8 @@ class TestScoreIdSpellings:
         e, s, _ = files(edges_csv([("s", "a")]), "id\ns\n")
         result = run(e, s, tmp_path / "missing-dir" / "out.csv")
         assert result.exit_code == 2 and "cannot write" in result.output
+
+    def test_a_quoted_header_is_read(self, files):
+        e, s, out = files('"voucher","vouchee"\n"s","a"\n', '"id"\n"s"\n')
+        assert run(e, s, out).exit_code == 0
+        assert set(read(out)) == {"s", "a"}
