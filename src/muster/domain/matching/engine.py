@@ -22,7 +22,8 @@ from muster.domain.matching.blocking import BlockingIndex, key_codes, outline, u
 from muster.domain.matching.features import (
     ROLE_WEIGHT, STRONG, FeatureScore, align, compare_birth_dates, compare_countries, patronymic_conflict, token_similarity,
 )
-from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_forms, query_forms, role
+from muster.domain.matching.normalise import MAX_TOKENS, NameForm, canonical, name_form, name_forms, query_forms, role
+from muster.domain.matching.transliteration import LATIN_SCHEME, SCHEMES
 from muster.domain.matching.scoring import (
     DEFAULT_THRESHOLD, FEATURES, NAME_FEATURES, Explanation, MatchResult, PartMatch, combine, country_logit, date_logit,
     name_weights,
@@ -30,6 +31,8 @@ from muster.domain.matching.scoring import (
 from muster.domain.matching.watchlist import ScreeningQuery, WatchlistEntry
 
 DEFAULT_CANDIDATES = 50
+_SCHEMES = (LATIN_SCHEME, *SCHEMES)
+_SCHEME_IDS = {name: i for i, name in enumerate(_SCHEMES)}
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class Index:
     key_ids: dict[str, int]
     form_entry: npt.NDArray[np.int64]
     form_name: npt.NDArray[np.int32]
-    form_pos: npt.NDArray[np.int32]
+    form_reading: npt.NDArray[np.int8]
+    form_scheme: npt.NDArray[np.int8]
     form_tokens: npt.NDArray[np.int64]
     entry_start: npt.NDArray[np.int64]
     blocking: BlockingIndex
@@ -85,14 +89,16 @@ def build_index(entries: Iterable[WatchlistEntry], *, max_df: int | None = None)
     vocab = _Vocabulary()
     form_entry: list[int] = []
     form_name: list[int] = []
-    form_pos: list[int] = []
+    form_reading: list[int] = []
+    form_scheme: list[int] = []
     token_rows: list[list[int]] = []
     for e_idx, entry in enumerate(entries):
         for n_idx, name in enumerate(entry.names):
-            for pos, form in enumerate(name_forms(name)):
+            for form in name_forms(name):
                 form_entry.append(e_idx)
                 form_name.append(n_idx)
-                form_pos.append(pos)
+                form_reading.append(form.reading)
+                form_scheme.append(_SCHEME_IDS[form.scheme])
                 token_rows.append([vocab.intern(t) for t in form.tokens])
     tokens = np.full((len(token_rows), MAX_TOKENS), -1, dtype=np.int64)
     for row, ids in enumerate(token_rows):
@@ -111,7 +117,8 @@ def build_index(entries: Iterable[WatchlistEntry], *, max_df: int | None = None)
     rarity = np.log(max(len(entries), 2) / np.maximum(df, 1.0)) / np.log(max(len(entries), 2))
     rarity = np.append(np.clip(rarity, 0.0, 1.0), 0.0).astype(np.float32)
     return Index(entries, vocab.words, vocab.canon, vocab.roles, weight, rarity, is_patronymic, vocab.key_ids, f_entry,
-                 np.array(form_name, dtype=np.int32), np.array(form_pos, dtype=np.int32), tokens, entry_start, blocking)
+                 np.array(form_name, dtype=np.int32), np.array(form_reading, dtype=np.int8),
+                 np.array(form_scheme, dtype=np.int8), tokens, entry_start, blocking)
 
 
 def _query_key_rows(index: Index, forms_per_query: Sequence[tuple[NameForm, ...]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -278,7 +285,9 @@ def _explain(index: Index, qform: NameForm, row: int, slots: npt.NDArray[np.int6
              name_only: float, dates: FeatureScore, d_eff: float, country: FeatureScore, c_eff: float) -> Explanation:
     entry = index.entries[int(index.form_entry[row])]
     name = entry.names[int(index.form_name[row])]
-    lform = name_forms(name)[int(index.form_pos[row])]
+    found = name_form(name, int(index.form_reading[row]), _SCHEMES[int(index.form_scheme[row])])
+    assert found is not None, "an indexed form can always be rebuilt"
+    lform = found
     parts = []
     for q_i, (slot, s) in enumerate(zip(slots, sims, strict=True)):
         if slot < 0:

@@ -58,6 +58,7 @@ class NameForm:
     words: tuple[str, ...]
     tokens: tuple[str, ...]
     joined: int = -1  # in query forms, the position of the word made of two joined words
+    reading: int = 0  # which reading of the written name (see split_name) this form is
 
     @property
     def text(self) -> str:
@@ -152,23 +153,36 @@ def _latin_token(token: str, scheme: str) -> str:
     return to_latin(token, scheme) if scheme != LATIN_SCHEME else token
 
 
+def _reading_form(tokens: list[str], scheme: str, reading: int) -> NameForm | None:
+    kept = [(t, w, skeleton(w)) for t in tokens for w in [_latin_token(t, scheme) if is_cyrillic(t) else t]]
+    kept = [k for k in kept if k[2]][:MAX_TOKENS]
+    if not kept:
+        return None
+    return NameForm(scheme, tuple(k[0] for k in kept), tuple(k[1] for k in kept), tuple(k[2] for k in kept),
+                    reading=reading)
+
+
 @lru_cache(maxsize=1 << 16)
 def name_forms(name: str) -> tuple[NameForm, ...]:
     """All forms of a written name, one per reading and scheme, duplicates (same skeletons) dropped."""
     forms: dict[tuple[str, ...], NameForm] = {}
-    for reading in split_name(name):
+    for index, reading in enumerate(split_name(name)):
         tokens = tokenise(fold_text(reading))
-        if not tokens:
-            continue
         cyrillic = [t for t in tokens if is_cyrillic(t)]
         schemes = SCHEMES_BY_LANGUAGE[detect_language("".join(cyrillic))] if cyrillic else (LATIN_SCHEME,)
         for scheme in schemes:
-            kept = [(t, w, skeleton(w)) for t in tokens for w in [_latin_token(t, scheme) if is_cyrillic(t) else t]]
-            kept = [k for k in kept if k[2]][:MAX_TOKENS]
-            skeletons = tuple(k[2] for k in kept)
-            if skeletons and skeletons not in forms:
-                forms[skeletons] = NameForm(scheme, tuple(k[0] for k in kept), tuple(k[1] for k in kept), skeletons)
+            form = _reading_form(tokens, scheme, index)
+            if form is not None and form.tokens not in forms:
+                forms[form.tokens] = form
     return tuple(forms.values())
+
+
+def name_form(name: str, reading: int, scheme: str) -> NameForm | None:
+    """The one form of ``name_forms(name)`` with this reading and scheme, computed alone (for explanations)."""
+    readings = split_name(name)
+    if reading >= len(readings):
+        return None
+    return _reading_form(tokenise(fold_text(readings[reading])), scheme, reading)
 
 
 JOINED = "+joined"
@@ -194,5 +208,6 @@ def query_forms(name: str) -> tuple[NameForm, ...]:
                 continue
             seen.add(tokens)
             joined.append(NameForm(form.scheme + JOINED, form.originals[:i] + (form.originals[i] + form.originals[i + 1],)
-                                   + form.originals[i + 2 :], form.words[:i] + (word,) + form.words[i + 2 :], tokens, i))
+                                   + form.originals[i + 2 :], form.words[:i] + (word,) + form.words[i + 2 :], tokens, i,
+                                   form.reading))
     return forms + tuple(joined)
