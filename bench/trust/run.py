@@ -136,6 +136,18 @@ def scale(work: Path, repeats: int = 3) -> dict:
         runs["ours"].append(_run(ours_cmd))
         runs["reference"].append(_run(ref_cmd))
     load.append(os.getloadavg()[0])
+    # Non-numeric ids take the general path (packed bytes + a sort) instead of the direct integer table.
+    text_edges, text_seeds = work / "edges_text.csv", work / "seeds_text.csv"
+    if not text_edges.exists():
+        with open(edges) as src, open(text_edges, "w") as dst:
+            dst.write(src.readline())
+            for line in src:
+                a, b = line.split(",")
+                dst.write(f"u{a},u{b}")
+        with open(seeds_csv) as src, open(text_seeds, "w") as dst:
+            dst.write(src.readline() + "".join(f"u{line}" for line in src))
+    runs["ours, text ids"] = [_run([*ours_cmd[:4], str(text_edges), "--seeds", str(text_seeds), "--out",
+                                    str(work / "scores_text.csv")])]
     # Accuracy at scale from the CLI's own output file.
     sybil_ids = set(label[n_honest:].tolist())
     ids, scores, flags = [], [], []
@@ -189,7 +201,8 @@ def report(rows: list[dict], big: dict, clean: list[dict]) -> str:
               "10 % Sybils, 1,000 attack edges), CSV in -> CSV out in a subprocess, "
               f"{len(ours)} runs each, interleaved:", "",
               "| scorer | wall s (each run) | CPU s | peak RSS MiB |", "|---|---|---:|---:|"]
-    for label, runs in (("`muster trust score`", ours), ("SybilRank reference (csv module)", ref)):
+    for label, runs in (("`muster trust score`", ours), ("SybilRank reference (csv module)", ref),
+                        ("`muster trust score`, ids `u123456` (general id path)", big["runs"]["ours, text ids"])):
         walls = ", ".join(f"{r['wall']:.1f}" for r in runs)
         lines.append(f"| {label} | {walls} | "
                      f"{np.mean([r['cpu'] for r in runs]):.1f} | {max(r['peak_rss_mib'] for r in runs):.0f} |")
