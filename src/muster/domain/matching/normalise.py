@@ -153,6 +153,16 @@ def _latin_token(token: str, scheme: str) -> str:
     return to_latin(token, scheme) if scheme != LATIN_SCHEME else token
 
 
+@lru_cache(maxsize=1 << 18)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(tokenise(fold_text(word)))
+
+
+def _reading_tokens(reading: str) -> list[str]:
+    # Word by word, cached: a large list repeats its words far more than its names.
+    return [t for word in reading.split() for t in _word_tokens(word)]
+
+
 def _reading_form(tokens: list[str], scheme: str, reading: int) -> NameForm | None:
     kept = [(t, w, skeleton(w)) for t in tokens for w in [_latin_token(t, scheme) if is_cyrillic(t) else t]]
     kept = [k for k in kept if k[2]][:MAX_TOKENS]
@@ -167,7 +177,7 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
     """All forms of a written name, one per reading and scheme, duplicates (same skeletons) dropped."""
     forms: dict[tuple[str, ...], NameForm] = {}
     for index, reading in enumerate(split_name(name)):
-        tokens = tokenise(fold_text(reading))
+        tokens = _reading_tokens(reading)
         cyrillic = [t for t in tokens if is_cyrillic(t)]
         schemes = SCHEMES_BY_LANGUAGE[detect_language("".join(cyrillic))] if cyrillic else (LATIN_SCHEME,)
         for scheme in schemes:
@@ -182,7 +192,7 @@ def name_form(name: str, reading: int, scheme: str) -> NameForm | None:
     readings = split_name(name)
     if reading >= len(readings):
         return None
-    return _reading_form(tokenise(fold_text(readings[reading])), scheme, reading)
+    return _reading_form(_reading_tokens(readings[reading]), scheme, reading)
 
 
 JOINED = "+joined"
