@@ -1,8 +1,9 @@
 """One benchmark server, in its own process: `python server.py MODE PORT DATA_DIR`.
 
     protected    the real Muster app as `muster serve` builds it: sealing, key store, audit log
-    unprotected  the same app, database and server, but intake writes answers as plain JSON (JsonCodec)
-                 and appends no audit entry: built here, not through a product flag
+    unprotected  the same app, database and server, but every personal value is written as plain JSON
+                 (JsonCodec), no data key is made and no audit entry appended: patched here, in this
+                 process only, not through a product flag
     floor        a bare FastAPI endpoint inserting the JSON body into one SQLite table, with the same
                  durability as Muster (WAL, synchronous=FULL): what the framework and the disk cost
 """
@@ -14,7 +15,6 @@ import sqlite3
 import sys
 import threading
 import uuid
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,20 +32,17 @@ def protected_app(data_dir: Path) -> Any:
 
 
 def unprotected_app(data_dir: Path) -> Any:
-    from muster.bootstrap import build, prepare
-    from muster.config import Settings
-    from muster.services.intake import IntakeService
+    """The same build with the protection taken out where it is wired in, so every other part of the
+    app (hooks, background jobs, validation, receipts) stays exactly as shipped."""
+    import muster.bootstrap as bootstrap
+    from muster.crypto.keypool import DataKeyPool
+    from muster.services.audit import AuditService
     from muster.storage.codec import JsonCodec
-    from muster.storage.unit_of_work import SqlUnitOfWork
-    from muster.web.app import create_app
 
-    container = build(Settings(data_dir=data_dir, demo=False, public_rate_limit=0))
-    prepare(container)
-    old = container.intake
-    container.intake = IntakeService(uow=partial(SqlUnitOfWork, container.engine, JsonCodec),
-                                     questionnaire=container.questionnaire, receipts=old._receipts,
-                                     clock=container.clock, new_id=lambda: str(uuid.uuid4()))
-    return create_app(container)
+    bootstrap.sealing_codec = lambda ring, pool=None: JsonCodec()  # type: ignore[assignment,misc]
+    DataKeyPool.new_id = lambda self: str(uuid.uuid4())  # type: ignore[method-assign]  # no data keys made
+    AuditService.commit = lambda self, uow, *events: uow.commit()  # type: ignore[method-assign]  # no entries
+    return protected_app(data_dir)
 
 
 def floor_app(data_dir: Path) -> Any:

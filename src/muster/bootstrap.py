@@ -35,9 +35,12 @@ from muster.services.audit import AuditService
 from muster.services.cases import CaseService
 from muster.services.erasure import ErasureService
 from muster.services.intake import IntakeService
+from muster.services.screening import ScreeningService
 from muster.services.units import UnitService
 from muster.services.trust import TrustService
 from muster.services.vouching import VouchService
+from muster.jobs import rescreen
+from muster.jobs.runner import JobRunner
 from muster.storage import migrate
 from muster.storage.db import make_engine
 from muster.storage.keystore import SqlKeyStore
@@ -102,6 +105,8 @@ class Container:
     trust: TrustService
     audit: AuditService
     erasure: ErasureService
+    screening: ScreeningService
+    jobs: JobRunner
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, partial(sealing_codec, self.ring))
@@ -125,6 +130,10 @@ def build(settings: Settings) -> Container:
     audit = AuditService(uow=uow, clock=clock, sign=signer.sign, verify_signature=signature_verifier(signer.verify_key),
                          checkpoint_every=settings.audit_checkpoint_every)
     trust = TrustService(uow=uow, clock=clock, new_id=new_id, audit=audit)
+    # Every application is screened by a background job, queued in the transaction that stores it.
+    screening = ScreeningService(uow=uow, clock=clock, new_id=new_id, audit=audit)
+    jobs = JobRunner(uow=uow, clock=clock, new_id=new_id, handlers=rescreen.handlers(screening))
+    jobs.on_start.append(lambda: rescreen.enqueue_unscreened(jobs, screening))
     return Container(
         settings=settings,
         engine=engine,
@@ -133,17 +142,21 @@ def build(settings: Settings) -> Container:
         questionnaire=questionnaire,
         clock=clock,
         intake=IntakeService(uow=uow, questionnaire=questionnaire, receipts=receipts, clock=clock, new_id=pool.new_id,
-                             audit=audit),
+                             audit=audit, in_submit=partial(rescreen.queue_screening, jobs),
+                             after_submit=lambda _submitted: jobs.notify()),
         accounts=AccountService(uow=uow, hasher=Argon2PasswordHasher(), clock=clock, new_id=new_id,
                                 lockout=LockoutPolicy(settings.lockout_failures, timedelta(minutes=settings.lockout_minutes)),
                                 session_lifetime=timedelta(minutes=settings.session_minutes), audit=audit),
-        cases=CaseService(uow=uow, clock=clock, audit=audit, after_action=trust.on_case_action),
+        cases=CaseService(uow=uow, clock=clock, audit=audit, after_action=trust.on_case_action,
+                          guards=(screening.guard,)),
         units=UnitService(uow=uow, new_id=new_id, audit=audit),
         vouching=VouchService(uow=uow, clock=clock, new_id=new_id, audit=audit, after_change=trust.on_vouch_changed),
         trust=trust,
         audit=audit,
         erasure=ErasureService(uow=uow, clock=clock, shred=lambda owner: shred_data_key(ring, owner).destroyed,
                                retention_days=settings.retention_days, audit=audit),
+        screening=screening,
+        jobs=jobs,
     )
 
 

@@ -67,6 +67,10 @@ class AuditAction(StrEnum):
     USER_ACCOUNT_ENABLE = "admin:user:enable"
     SYSTEM_KEYS_ROTATE = "system:keys:rotate"
     AUDIT_CHECKPOINT_CREATE = "audit:checkpoint:create"
+    HIT_RECORD_CREATE = "security:hit:create"
+    HIT_RECORD_READ = "security:hit:read"
+    HIT_RECORD_DECIDE = "security:hit:decide"
+    WATCHLIST_VERSION_IMPORT = "screening:watchlist:import"
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,17 @@
     │   ├── ApplicationUnknown
     │   ├── ReceiptUnknown
     │   ├── ReviewerUnknown
-    │   └── UnitUnknown
+    │   ├── UnitUnknown
+    │   └── HitUnknown
     ├── WorkflowError
     │   ├── TransitionNotAllowed  the action does not apply to the current stage
     │   ├── RoleNotAllowed        the actor's role may not take this action
     │   ├── ReasonRequired        a rejection without reason code and text
-    │   └── FourEyesViolation     the second approval came from the first approver
+    │   ├── FourEyesViolation     the second approval came from the first approver
+    │   ├── OpenHitsRemain        a watchlist hit is not decided yet; the case may not move forward
+    │   ├── WatchlistMatchConfirmed  a hit was confirmed; the case may not move forward
+    │   ├── ScreeningPending      watchlists exist but the application was not screened yet
+    │   └── HitAlreadyDecided     a hit is confirmed or dismissed once
     ├── CapacityExceeded          a unit has no free seat
     ├── AuthError
     │   ├── InvalidCredentials
@@ -61,6 +66,10 @@ class UnitUnknown(NotFound):
     pass
 
 
+class HitUnknown(NotFound):
+    pass
+
+
 class WorkflowError(MusterError):
     """A workflow rule refused an action."""
 
@@ -85,6 +94,22 @@ class ReasonRequired(WorkflowError):
 
 class FourEyesViolation(WorkflowError):
     pass
+
+
+class OpenHitsRemain(WorkflowError):
+    """A watchlist hit on the application is still open: a security officer must decide it first."""
+
+
+class WatchlistMatchConfirmed(WorkflowError):
+    """A watchlist hit on the application was confirmed: it may be rejected, not moved forward."""
+
+
+class ScreeningPending(WorkflowError):
+    """Watchlists are loaded but the application has not been screened against them yet."""
+
+
+class HitAlreadyDecided(WorkflowError):
+    """A hit was already confirmed or dismissed; decisions are not changed afterwards."""
 
 
 class CapacityExceeded(MusterError):

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     VOUCHES_READ = "case:vouch:read"
     VOUCHES_WRITE = "case:vouch:write"
     TRUST_READ = "security:trust:read"
+    SCREENING_READ = "security:hit:read"
+    SCREENING_DECIDE = "security:hit:decide"
     UNITS_READ = "placement:unit:read"
     UNITS_WRITE = "placement:unit:write"
     USERS_MANAGE = "admin:user:manage"
@@ -51,6 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.INTERVIEWER: frozenset(_CASEWORK),
     Role.SECURITY_OFFICER: frozenset(
         _CASEWORK | {Permission.CASES_EXPORT, Permission.VOUCHES_READ, Permission.VOUCHES_WRITE, Permission.TRUST_READ,
+                     Permission.SCREENING_READ, Permission.SCREENING_DECIDE,
                      Permission.REVIEW_FLAGS_CLEAR}
     ),
     Role.PLACEMENT_OFFICER: frozenset(_CASEWORK | {Permission.CASES_EXPORT, Permission.UNITS_WRITE}),

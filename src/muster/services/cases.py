@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +26,11 @@ from muster.domain.workflow import (
 )
 from muster.services.audit import commit_audited
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
+
+
+# A check other use cases add before a workflow action, inside its transaction; it raises to refuse
+# (screening refuses moving a case forward while a watchlist hit is open: services/screening.py).
+ActionGuard = Callable[[UnitOfWork, Application, Action], None]
 
 
 def require(reviewer: Reviewer, permission: Permission) -> None:
@@ -59,11 +64,12 @@ class CaseView:
 class CaseService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock,
                  after_action: Callable[[Application, Action], None] | None = None,
-                 audit: AuditTrail | None = None) -> None:
+                 audit: AuditTrail | None = None, guards: Sequence[ActionGuard] = ()) -> None:
         self._uow = uow
         self._clock = clock
         self._after_action = after_action
         self._audit = audit
+        self._guards = tuple(guards)
 
     def queue(self, reviewer: Reviewer, *, stages: Iterable[Stage] | None = None, offset: int = 0, limit: int = 50) -> Page:
         """Cases for the reviewer: by default those in stages where the role acts."""
@@ -96,6 +102,8 @@ class CaseService:
             if action is Action.PLACE and given.unit_id:
                 unit = uow.units.get(given.unit_id)
                 check_room(unit, uow.applications.occupied().get(unit.id, 0))
+            for guard in self._guards:
+                guard(uow, application, action)
             updated, _event = advance(application, action, Actor(reviewer.id, reviewer.role), self._clock.now(), given)
             uow.applications.save(updated)
             commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_UPDATE,

@@ -33,6 +33,7 @@ class IntakeService:
         new_id: Callable[[], str],
         after_submit: Callable[[ApplicationId], None] | None = None,
         audit: AuditTrail | None = None,
+        in_submit: Callable[[UnitOfWork, ApplicationId], None] | None = None,
     ) -> None:
         self._audit = audit
         self._uow = uow
@@ -41,6 +42,8 @@ class IntakeService:
         self._clock = clock
         self._new_id = new_id
         self._after_submit = after_submit
+        # Runs inside the submission's transaction (e.g. queueing its screening job): both commit or neither.
+        self._in_submit = in_submit
 
     def submit(self, raw_answers: Mapping[str, Any]) -> Submitted:
         """Validate, store durably, and return the receipt code (shown to the applicant once)."""
@@ -56,6 +59,8 @@ class IntakeService:
                 questionnaire_version=self._questionnaire.version,
                 answers={name: (self._questionnaire.compartment_of(name), value) for name, value in answers.items()},
             )
+            if self._in_submit is not None:
+                self._in_submit(uow, application.id)
             commit_audited(uow, self._audit, AuditEvent(APPLICANT, AuditAction.APPLICANT_RECORD_CREATE, application.id, "submission"))
         if self._after_submit is not None:
             self._after_submit(application.id)

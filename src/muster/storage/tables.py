@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -166,3 +167,86 @@ audit_checkpoints = Table(
 )
 
 Index("ix_stage_changes_at", stage_changes.c.at)
+
+# Watchlists are public data, stored in plain text. Each import is a new version; old versions and
+# their entries stay, so a list's history (and what a past hit matched) remains queryable.
+watchlist_versions = Table(
+    "watchlist_versions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("list_name", String(120), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("names", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("skipped", Integer, nullable=False),
+    UniqueConstraint("list_name", "version", name="uq_watchlist_versions_list_name_version"),
+)
+
+watchlist_entries = Table(
+    "watchlist_entries",
+    metadata,
+    Column("version_id", String(36), ForeignKey("watchlist_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_id", String(200), primary_key=True),
+    Column("names", Text, nullable=False),  # JSON list
+    Column("birth_dates", Text, nullable=False),  # JSON list
+    Column("countries", Text, nullable=False),  # JSON list
+    Column("schema", String(32), nullable=False),
+)
+
+# A hit is raised once per (application, list, entry). The explanation names the applicant's name
+# forms and the decision's reason is free text about them: both are sealed with the applicant's key.
+screening_hits = Table(
+    "screening_hits",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("application_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), nullable=False),
+    Column("list_name", String(120), nullable=False),
+    Column("version_id", String(36), ForeignKey("watchlist_versions.id"), nullable=False),
+    Column("entry_id", String(200), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("explanation", LargeBinary),
+    Column("status", String(16), nullable=False, index=True),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(36), ForeignKey("reviewers.id")),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("reason", LargeBinary),
+    UniqueConstraint("application_id", "list_name", "entry_id", name="uq_screening_hits_application_id"),
+)
+
+# When each application was last screened, and against which list versions ("name@version" lines).
+screenings = Table(
+    "screenings",
+    metadata,
+    Column("application_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("screened_at", DateTime(timezone=True), nullable=False),
+    Column("lists", Text, nullable=False),
+)
+
+# The background job queue (jobs/runner.py). Payloads and results hold ids and counts only.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("heartbeat_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("done", Integer, nullable=False, default=0),
+    Column("total", Integer, nullable=False, default=0),
+    Column("result", Text, nullable=False, default=""),
+    Column("error", String(500), nullable=False, default=""),
+)
+
+Index("ix_screening_hits_application_id", screening_hits.c.application_id)
+Index("ix_jobs_status_created_at", jobs.c.status, jobs.c.created_at)
+Index("ix_watchlist_versions_list_name", watchlist_versions.c.list_name)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine
 
 from muster.storage.codec import FieldCodec
 from muster.storage.trust_repositories import SqlReviewFlagRepository, SqlSeedRepository, SqlVouchGraphRepository
+from muster.storage.job_store import SqlJobRepository
 from muster.storage.repositories import (
     SqlApplicationRepository,
     SqlAuditRepository,
@@ -17,6 +18,7 @@ from muster.storage.repositories import (
     SqlUnitRepository,
     SqlVouchRepository,
 )
+from muster.storage.screening_store import SqlScreeningRepository, SqlWatchlistRepository
 
 
 class SqlUnitOfWork:
@@ -39,6 +41,9 @@ class SqlUnitOfWork:
         self.seeds = SqlSeedRepository(c)
         self.review_flags = SqlReviewFlagRepository(c, codec)
         self.vouch_graph = SqlVouchGraphRepository(c)
+        self.watchlists = SqlWatchlistRepository(c)
+        self.screening = SqlScreeningRepository(c, codec)
+        self.jobs = SqlJobRepository(c)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

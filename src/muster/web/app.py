@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +15,10 @@ from muster import __version__
 from muster.web import errors
 from muster.web.ratelimit import RateLimiter
 from muster.web.ui.replay import ReplayGuard
-from muster.web.api import applications, audit, auth, cases, resources
+from muster.web.api import applications, audit, auth, cases, resources, screening
 from muster.web.api.schemas import application_create_model
 from muster.web.api import trust as trust_api
+from muster.web.ui import screening as screening_views
 from muster.web.ui import views
 
 STATIC = Path(__file__).resolve().parent / "ui" / "static"
@@ -37,8 +40,21 @@ SECURITY_HEADERS = {
 DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The background job worker (screening on arrival, re-screening) runs as long as the server does.
+    jobs = getattr(app.state.container, "jobs", None)
+    if jobs is not None:
+        jobs.start()
+    try:
+        yield
+    finally:
+        if jobs is not None:
+            jobs.stop()
+
+
 def create_app(container: Any) -> FastAPI:
-    app = FastAPI(title="Muster", version=__version__, docs_url=None, redoc_url=None,
+    app = FastAPI(title="Muster", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan,
                   description="Intake, vetting and placement of volunteers. Public endpoints need no login; "
                               "all others take `Authorization: Bearer <token>` from `/api/auth/login`.")
     app.state.container = container
@@ -50,7 +66,9 @@ def create_app(container: Any) -> FastAPI:
     app.include_router(resources.router)
     app.include_router(audit.router)
     app.include_router(trust_api.router)
+    app.include_router(screening.router)
     app.include_router(views.router)
+    app.include_router(screening_views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)

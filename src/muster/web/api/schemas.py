@@ -179,3 +179,73 @@ class AuditPage(BaseModel):
     total: int
     offset: int
     limit: int
+
+
+class ListedEntryPublic(BaseModel):
+    entry_id: str
+    names: list[str]
+    birth_dates: list[str]
+    countries: list[str]
+    kind: str = Field(description="Person or an organisation schema (FollowTheMoney names)")
+
+
+class HitPublic(BaseModel):
+    id: str
+    application_id: str
+    list_name: str
+    version: int
+    entry_id: str
+    entry: ListedEntryPublic | None = Field(description="The watchlist side, as that list version gives it")
+    score: float = Field(description="Calibrated score in [0, 1]; hits are raised at or above the threshold")
+    explanation: str = Field(description="Which name form met which list name, under which scheme; each part's "
+                                         "similarity; what birth date and country added or took away")
+    details: dict[str, Any] = Field(description="The explanation as data: every number behind the line above")
+    status: Literal["open", "confirmed", "dismissed"]
+    raised_at: str
+    decided_by: str | None
+    decided_at: str | None
+    reason: str
+
+
+class HitDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["confirm", "dismiss"]
+    reason: str = Field(min_length=1, max_length=2000, description="Why; kept sealed with the case")
+
+
+class WatchlistVersionPublic(BaseModel):
+    list_name: str
+    version: int
+    imported_at: str
+    current: bool
+    format: str
+    entries: int
+    names: int
+    duplicates: int
+    rejected: int
+
+
+class JobPublic(BaseModel):
+    id: str
+    kind: str
+    status: str
+    created_at: str
+    finished_at: str | None
+    done: int
+    total: int
+    result: dict[str, Any]
+    error: str
+
+
+class OpenHitsPublic(BaseModel):
+    application_id: str
+    open_hits: int
+    best_score: float
+
+
+class ScreeningStatusPublic(BaseModel):
+    threshold: float
+    lists: list[WatchlistVersionPublic] = Field(description="Every version of every list, newest first per list")
+    last_rescreen: JobPublic | None
+    queued_jobs: int
+    open: list[OpenHitsPublic] = Field(description="Applications with open hits, best score first")

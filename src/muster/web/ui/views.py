@@ -196,8 +196,12 @@ def case_page(request: Request, application_id: str, error: str | None = None) -
     except MusterError as failure:
         return _page(request, "error.html", status_for(failure), session=session, message=str(failure))
     units = container.units.list(session.reviewer) if any(t.action is Action.PLACE for t in view.actions) else []
+    hits, screened = None, None
+    if has_permission(session.reviewer.role, Permission.SCREENING_READ):  # watchlist hits: security officers only
+        hits = container.screening.hits(session.reviewer, ApplicationId(application_id), why="case page")
+        screened = container.screening.screened(session.reviewer, ApplicationId(application_id))
     return _page(request, "case.html", session=session, view=view, questionnaire=container.questionnaire,
-                 reasons=list(ReasonCode), units=units, error=error)
+                 reasons=list(ReasonCode), units=units, error=error, hits=hits, screened=screened)
 
 
 @router.post("/cases/{application_id}/action", response_class=HTMLResponse)

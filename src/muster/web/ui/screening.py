@@ -1,0 +1,46 @@
+"""Screening pages for security officers: the /screening status page and the hit decision form.
+
+The hits themselves show on the case page (templates/_hits.html, included by case.html).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from muster.domain.errors import MusterError
+from muster.domain.permissions import Permission, has_permission
+from muster.domain.screening import Decision
+from muster.web.ui.views import _checked_form, _container, _Forbidden, _page, _session, _to_login, case_page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/screening", response_class=HTMLResponse)
+def screening_page(request: Request) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, Permission.SCREENING_READ):
+        return _page(request, "error.html", 403, session=session, message="Only security officers see screening.")
+    container = _container(request)
+    status = container.screening.status(session.reviewer)
+    return _page(request, "screening.html", session=session, status=status, current={v.id for v in status.current},
+                 threshold=container.screening.threshold)
+
+
+@router.post("/cases/{application_id}/hits/{hit_id}", response_class=HTMLResponse)
+async def hit_decision(request: Request, application_id: str, hit_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    try:
+        form = await _checked_form(request, session)
+    except _Forbidden:
+        return HTMLResponse("Forbidden", status_code=403)
+    try:
+        _container(request).screening.decide(session.reviewer, hit_id, Decision(str(form.get("decision", ""))),
+                                             str(form.get("reason", ""))[:2000])
+    except (MusterError, ValueError) as failure:
+        return case_page(request, application_id, error=str(failure))
+    return RedirectResponse(f"/cases/{application_id}#hits", status_code=303)
