@@ -1,12 +1,14 @@
 """Fast reading and writing of the `muster trust` batch files (EDGES.csv, SEEDS.csv, SCORES.csv).
 
 A million-node, ten-million-vouch file must go in and out in a few seconds, which the `csv` module cannot
-do, so plain files are parsed with NumPy on the raw bytes: find the newlines and commas, check every line
-has the header's number of fields, and pack each id (up to 8 bytes) into one uint64 so `np.unique` maps
-ids to node indices without a Python loop. Longer ids are packed into several words and hashed, and the
-hash is checked for collisions. A file containing a double quote is read with the `csv` module instead
-(correct for quoted fields, just slower). Ids are taken verbatim (no trimming); a trailing newline and a
-UTF-8 byte-order mark and trailing blank lines are allowed; a blank line in the middle is a malformed line.
+do, so plain files are parsed with NumPy on the raw bytes: find the newlines and commas (two threads),
+check every line has the header's number of fields, and turn each id into a node index without a Python
+loop. Ids that are canonical decimals (database keys: no sign, no leading zero, up to 8 digits) are parsed
+eight bytes at a time (SWAR) and mapped through a direct-address table; any other id is packed into
+uint64 words (hashed when longer than 8 bytes, with a collision check) and mapped through a sort and a
+vectorised hash table. A file containing a double quote is read with the `csv` module instead (correct
+for quoted fields, just slower). Ids are taken verbatim (no trimming); a UTF-8 byte-order mark, gzip, CRLF
+line ends and trailing blank lines are allowed; a blank line in the middle is a malformed line.
 
 Every problem raises `InputError` naming the file and the line.
 """
