@@ -123,6 +123,19 @@ def load_demo(container: Any, *, count: int = 60, seed: int = 7) -> DemoReport:
         vouch(recruiter, voucher=member, vouchee=target, relationship=Relationship.SERVED_TOGETHER,
               known_for_years=3, strength=0.9, note="Served together in 2022-2023.")
         report.vouches += 1
+    members = ("anna-k", "oleg-t", "iryna-s", "pavel-m", "maria-d")
+    for member in members:  # seeds: trusted a priori, trust spreads from them
+        container.trust.add_seed(None, member)
+    honest = ids[3:min(27, len(ids) - 8)]  # an honest region apart from the ring: vouched for by members and each other
+    for k, target in enumerate(honest):
+        for member in rng.sample(members, 2 if k % 3 else 1):
+            vouch(recruiter, voucher=f"member:{member}", vouchee=target, relationship=Relationship.SERVED_TOGETHER,
+                  known_for_years=2, strength=0.8, note="Known from the volunteer centre.")
+            report.vouches += 1
+    for a, b in zip(honest[::2], honest[1::2]):
+        vouch(recruiter, voucher=f"app:{a}", vouchee=b, relationship=Relationship.WORKED_TOGETHER,
+              known_for_years=4, strength=0.7, note="Worked together.")
+        report.vouches += 1
     ring = ids[-8:-4]  # four applicants who all vouch for each other, reached by one member's vouch
     for a in ring:
         for b in ring:

@@ -19,6 +19,7 @@ from muster.web.api import applications, audit, auth, cases, resources, screenin
 from muster.web.api.schemas import application_create_model
 from muster.web.api import trust as trust_api
 from muster.web.ui import screening as screening_views
+from muster.web.ui import trust as trust_views
 from muster.web.ui import views
 
 STATIC = Path(__file__).resolve().parent / "ui" / "static"
@@ -68,6 +69,7 @@ def create_app(container: Any) -> FastAPI:
     app.include_router(trust_api.router)
     app.include_router(screening.router)
     app.include_router(views.router)
+    app.include_router(trust_views.router)
     app.include_router(screening_views.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -1,0 +1,160 @@
+"""Vouches and trust on the case page, the vouch neighbourhood picture, and the review-flag queue.
+
+The case page loads two panels with HTMX (each is also a page of its own, for a browser without scripts):
+the vouches (roles with case:vouch:read; add and revoke with case:vouch:write) and the trust panel
+(security officers only: score, vouch paths to seeds, ring evidence, review flags, the picture). Only roles
+holding the permission get the placeholder, and the panel's route checks the permission again.
+
+The picture is the scorer's SVG, which carries its own <style> element: the page's CSP forbids inline
+styles, so it is served on its own URL as image/svg+xml and shown with <img>, under a CSP of its own that
+allows that <style> and nothing else (an image runs no script either way).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from muster.domain.errors import MusterError
+from muster.domain.ids import ApplicationId, VouchId
+from muster.domain.permissions import Permission, has_permission
+from muster.domain.vouches import Relationship
+from muster.services.accounts import LoginSession
+from muster.services.trust import node_label
+from muster.web.errors import status_for
+from muster.web.ui.views import _checked_form, _container, _Forbidden, _page, _session, _to_login, case_page
+
+router = APIRouter(include_in_schema=False)
+
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+
+def _is_fragment(request: Request) -> bool:
+    """An HTMX panel load (not a boosted navigation, which wants the whole page)."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+
+
+def _panel(request: Request, session: LoginSession, case_id: str, name: str, status_code: int = 200,
+           **context: object) -> HTMLResponse:
+    context.update(session=session, case_id=case_id, label=node_label, fragment=name)
+    response = _page(request, name if _is_fragment(request) else "panel_page.html", status_code, **context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _denied(request: Request, session: LoginSession, message: str) -> HTMLResponse:
+    if _is_fragment(request):
+        return HTMLResponse("", status_code=403)
+    return _page(request, "error.html", 403, session=session, message=message)
+
+
+@router.get("/cases/{application_id}/trust", response_class=HTMLResponse)
+def trust_panel(request: Request, application_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, Permission.TRUST_READ):
+        return _denied(request, session, "Only security officers see trust scores.")
+    try:
+        view = _container(request).trust.view(session.reviewer, ApplicationId(application_id))
+    except MusterError as failure:
+        return _page(request, "error.html", status_for(failure), session=session, message=str(failure))
+    return _panel(request, session, application_id, "_trust.html", t=view)
+
+
+@router.get("/cases/{application_id}/trust.svg")
+def trust_picture(request: Request, application_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return Response(status_code=401)
+    if not has_permission(session.reviewer.role, Permission.TRUST_READ):
+        return Response(status_code=403)
+    try:
+        svg = _container(request).trust.picture(session.reviewer, ApplicationId(application_id))
+    except MusterError as failure:
+        return Response(status_code=status_for(failure))
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Content-Security-Policy": SVG_CSP, "Cache-Control": "no-store"})
+
+
+@router.get("/cases/{application_id}/vouches", response_class=HTMLResponse)
+def vouches_panel(request: Request, application_id: str, error: str | None = None) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, Permission.VOUCHES_READ):
+        return _denied(request, session, "Your role does not see vouches.")
+    try:
+        vouches = _container(request).vouching.for_applicant(session.reviewer, ApplicationId(application_id))
+    except MusterError as failure:
+        return _page(request, "error.html", status_for(failure), session=session, message=str(failure))
+    return _panel(request, session, application_id, "_vouches.html", vouches=vouches, node=f"app:{application_id}",
+                  relationships=list(Relationship), error=error)
+
+
+@router.post("/cases/{application_id}/vouches", response_class=HTMLResponse)
+async def vouch_add(request: Request, application_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    try:
+        form = await _checked_form(request, session)
+    except _Forbidden:
+        return HTMLResponse("Forbidden", status_code=403)
+    try:
+        voucher = str(form.get("voucher", "")).strip()[:80]
+        if voucher and ":" not in voucher:
+            voucher = f"member:{voucher}"  # a bare name is a member's
+        _container(request).vouching.add(
+            session.reviewer, voucher=voucher, vouchee=ApplicationId(application_id),
+            relationship=Relationship(str(form.get("relationship", ""))),
+            known_for_years=float(str(form.get("known_for_years", "0")) or 0),
+            strength=float(str(form.get("strength", "")) or -1), note=str(form.get("note", ""))[:2000])
+    except (MusterError, ValueError) as failure:
+        return case_page(request, application_id, error=f"Vouch not added: {failure}")
+    return RedirectResponse(f"/cases/{application_id}#vouches", status_code=303)
+
+
+@router.post("/cases/{application_id}/vouches/{vouch_id}/revoke", response_class=HTMLResponse)
+async def vouch_revoke(request: Request, application_id: str, vouch_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    try:
+        await _checked_form(request, session)
+    except _Forbidden:
+        return HTMLResponse("Forbidden", status_code=403)
+    try:
+        _container(request).vouching.revoke(session.reviewer, VouchId(vouch_id))
+    except MusterError as failure:
+        return case_page(request, application_id, error=f"Vouch not revoked: {failure}")
+    return RedirectResponse(f"/cases/{application_id}#vouches", status_code=303)
+
+
+@router.post("/cases/{application_id}/review-flags/{flag_id}/clear", response_class=HTMLResponse)
+async def review_flag_clear(request: Request, application_id: str, flag_id: str) -> Response:
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    try:
+        form = await _checked_form(request, session)
+    except _Forbidden:
+        return HTMLResponse("Forbidden", status_code=403)
+    try:
+        _container(request).trust.clear_flag(session.reviewer, flag_id, note=str(form.get("note", ""))[:2000])
+    except MusterError as failure:
+        return case_page(request, application_id, error=f"Flag not cleared: {failure}")
+    return RedirectResponse(f"/cases/{application_id}#trust", status_code=303)
+
+
+@router.get("/review-flags", response_class=HTMLResponse)
+def review_queue(request: Request) -> Response:
+    """The security officer's review queue: open review flags, and applicants the scorer flags as ring members."""
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, Permission.TRUST_READ):
+        return _denied(request, session, "Only security officers see review flags.")
+    container = _container(request)
+    return _panel(request, session, "", "_review_queue.html", flags=container.trust.open_flags(session.reviewer),
+                  ring_members=container.trust.flagged(session.reviewer))

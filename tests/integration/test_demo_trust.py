@@ -1,0 +1,29 @@
+"""The demo's vouch graph: its members are seeds, and the scorer flags the demo's ring of four, and only it."""
+
+from __future__ import annotations
+
+from muster.demo.load import load_demo
+from muster.domain.permissions import Role
+from muster.domain.vouches import Relationship
+from tests.factories import PASSWORD, make_container
+
+
+def test_the_demo_ring_is_flagged_and_nobody_else(tmp_path):
+    container = make_container(tmp_path)
+    try:
+        load_demo(container)
+        officer = container.accounts.add("demo-officer", Role.SECURITY_OFFICER, PASSWORD)[0]
+        admin = container.accounts.add("demo-admin", Role.ADMIN, PASSWORD)[0]
+        assert {s.member for s in container.trust.seeds(admin)} == {"anna-k", "oleg-t", "iryna-s", "pavel-m", "maria-d"}
+        with container.uow() as uow:
+            ring = {v.vouchee[4:] for v in uow.vouch_graph.edges() if v.relationship is Relationship.ONLINE_ONLY}
+        assert len(ring) == 4
+        flagged = container.trust.flagged(officer)
+        assert {case for case, _, _ in flagged} == ring
+        assert all(reason.startswith("suspected ring 1: 4 members, 6 vouches among them") for _, _, reason in flagged)
+        view = container.trust.view(officer, sorted(ring)[0])
+        assert view.flag and view.ring is not None and view.ring.external_vouches == 1
+        summary = container.trust.recompute()
+        assert summary.flagged == 4 and summary.rings == 1 and summary.seeds == 5
+    finally:
+        container.close()
