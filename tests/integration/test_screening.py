@@ -211,5 +211,7 @@ class TestDecisionsAndClearance:
         application_id = self.start(container, officers, PISAREVSKY)
         container.jobs.run_pending()
         assert container.screening.hits(officer, application_id)
+        assert application_id in {a for a, _n, _s in container.screening.status(officer).open_queue}
         container.erasure.erase(ApplicationId(application_id), reason="test")
         assert container.screening.hits(officer, application_id) == []
+        assert application_id not in {a for a, _n, _s in container.screening.status(officer).open_queue}

@@ -137,10 +137,12 @@ class SqlScreeningRepository:
             status=str(hit.status), decided_by=hit.decided_by, decided_at=hit.decided_at, reason=reason))
 
     def open_queue(self, *, limit: int = 200) -> list[tuple[ApplicationId, int, float]]:
-        """Applications with open hits: (id, open hits, best score), best score first."""
+        """Applications with open hits, erased ones left out: (id, open hits, best score), best score first."""
         rows = self._c.execute(
             select(t.screening_hits.c.application_id, func.count(), func.max(t.screening_hits.c.score))
-            .where(t.screening_hits.c.status == str(HitStatus.OPEN)).group_by(t.screening_hits.c.application_id)
+            .join(t.applications, t.applications.c.id == t.screening_hits.c.application_id)
+            .where(t.screening_hits.c.status == str(HitStatus.OPEN), t.applications.c.erased_on.is_(None))
+            .group_by(t.screening_hits.c.application_id)
             .order_by(func.max(t.screening_hits.c.score).desc()).limit(limit))
         return [(ApplicationId(a), int(n), float(s)) for a, n, s in rows]
 
