@@ -127,6 +127,16 @@ class VouchGraph:
         unknown = [node_id for node_id in wanted if node_id not in found]
         return np.asarray(known, dtype=np.int64), unknown
 
+    def vouchers(self, node_id: str) -> list[str]:
+        """Who vouched for `node_id` (for cascade re-scoring when someone is rejected); [] if unknown."""
+        i = self.index_of(node_id)
+        return [] if i is None else [self.ids[j] for j in self.src[self.dst == i].tolist()]
+
+    def vouchees(self, node_id: str) -> list[str]:
+        """Whom `node_id` vouched for; [] if unknown."""
+        i = self.index_of(node_id)
+        return [] if i is None else [self.ids[j] for j in self.dst[self.src == i].tolist()]
+
     def undirected(self) -> sp.csr_matrix:
         """Symmetric strength matrix: a pair's weight is the sum of its vouches in both directions."""
         # The vouches are sorted by (src, dst) and unique, so the CSR arrays can be laid down directly.

@@ -50,3 +50,9 @@ class TestVouchGraph:
         a = graph.undirected().toarray()
         assert a[0, 1] == a[1, 0] == 0.75
         assert a[1, 2] == a[2, 1] == 1.0
+
+    def test_vouchers_and_vouchees_name_both_sides_for_a_cascade(self):
+        graph = VouchGraph.from_edges([("a", "x"), ("b", "x"), ("x", "c")])
+        assert sorted(graph.vouchers("x")) == ["a", "b"]
+        assert graph.vouchees("x") == ["c"]
+        assert graph.vouchers("nobody") == [] and graph.vouchees("nobody") == []
