@@ -105,3 +105,21 @@ class TestBadInput:
         report = score(VouchGraph.from_edges([("s", "a", 1.0), ("s", "b", 0.0)]), ["s"])
         assert report.explain("b").hops_from_seed is None
         assert report.explain("b").score == 0.0
+
+
+class TestRescoring:
+    def test_revoking_the_attack_vouch_cuts_the_ring_off(self):
+        from .conftest import ring
+
+        edges = community("h", 40) + ring("f", 8)
+        report = score(VouchGraph.from_edges(edges), SEEDS)
+        assert report.explain("f0").text == "no vouch path from any seed"
+        assert report.explain("f0").score == 0.0
+
+    def test_rejecting_a_voucher_lowers_the_trust_of_those_it_vouched_for(self):
+        edges = community("h", 20) + [("h3", "x"), ("x", "y"), ("h9", "y")]
+        before = score(VouchGraph.from_edges(edges), ["h0"])
+        graph = VouchGraph.from_edges(edges)
+        assert graph.vouchees("x") == ["y"]
+        after = score(VouchGraph.from_edges([e for e in edges if "x" not in e]), ["h0"])
+        assert after.explain("y").relative_trust < before.explain("y").relative_trust
