@@ -49,18 +49,12 @@ def _halves(fn: Callable[..., np.ndarray], *arrays: np.ndarray) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _separators(body: np.ndarray) -> np.ndarray:
-    """Positions of every comma and newline in `body`."""
-    def scan(lo: int, hi: int) -> np.ndarray:
-        part = body[lo:hi]
-        return np.flatnonzero((part == _NL) | (part == _COMMA)) + lo
+_SEPARATOR = bytes(1 if b in (_NL, _COMMA) else 0 for b in range(256))
 
-    n = len(body)
-    if _THREADS < 2 or n < 4_000_000:
-        return scan(0, n)
-    with ThreadPoolExecutor(2) as pool:
-        low, high = pool.map(lambda b: scan(*b), ((0, n // 2), (n // 2, n)))
-    return np.concatenate([low, high])
+
+def _separators(body: bytes) -> np.ndarray:
+    """Positions of every comma and newline in `body` (bytes.translate marks them at C speed)."""
+    return np.flatnonzero(np.frombuffer(body.translate(_SEPARATOR), dtype=np.bool_))
 
 
 @dataclass(frozen=True)
@@ -267,7 +261,7 @@ def read_table(path: Path, ids: tuple[str, ...], numbers: tuple[str, ...] = ()) 
         empty = np.zeros(0, dtype=np.int64)
         return Table(0, [], {c: empty for c in ids}, {c: np.zeros(0) for c in present})
     body = arr[offset:]
-    seps = _separators(body)
+    seps = _separators(data[offset:])
     ncols = len(names)
     rows = len(seps) // ncols
     ends = seps[: rows * ncols].reshape(rows, ncols)
