@@ -167,6 +167,21 @@ class TestCascade:
         with pytest.raises(ValidationFailed):
             container.trust.clear_flag(officer, flag.id, note="again")
 
+    def test_the_nightly_run_raises_contacts_made_since_and_never_raises_twice(self, env):
+        container, people = env
+        officer = people[Role.SECURITY_OFFICER]
+        _, ring = self.ring(container, people, "nightly-cascade")
+        reject(container, people, ring[3], ReasonCode.SUSPECTED_INFILTRATION)
+        first = next(f for f in container.trust.open_flags(officer) if f.source_case_id == ring[3])
+        container.trust.clear_flag(officer, first.id, note="Vouched in person by our staff.")
+        late = applicant(container)
+        vouch(container, people[Role.RECRUITER], f"app:{ring[3]}", late, 0.4)  # after the rejection
+        assert container.trust.recompute().raised >= 1
+        from_source = [f for f in container.trust.open_flags(officer) if f.source_case_id == ring[3]]
+        assert late in {f.application_id for f in from_source}
+        assert first.application_id not in {f.application_id for f in from_source}  # cleared stays cleared
+        assert container.trust.recompute().raised == 0
+
     def test_the_ring_is_flagged_with_its_evidence(self, env):
         container, people = env
         _, ring = self.ring(container, people, "evidence")

@@ -58,4 +58,5 @@ def recompute() -> None:
     with container() as built:
         summary = recompute_trust(built)
     typer.echo(f"scored {summary.nodes} nodes, {summary.vouches} vouches from {summary.seeds} seed(s); "
-               f"flagged {summary.flagged} in {summary.rings} ring(s) in {summary.seconds * 1000:.0f} ms")
+               f"flagged {summary.flagged} in {summary.rings} ring(s) in {summary.seconds * 1000:.0f} ms; "
+               f"raised {summary.raised} for review")

@@ -40,6 +40,6 @@ def infiltration_reason(*, source: ApplicationId, vouched_for_them: bool, vouche
         links.append("vouched for")
     text = f"{' and '.join(links)} applicant {source[:8]}, rejected as a suspected infiltrator"
     if score_after is not None:
-        before = "none" if score_before is None else f"{score_before:.2f}"
-        text += f"; trust score {before} -> {score_after:.2f}"
+        text += f"; trust score {score_after:.2f}" if score_before is None else \
+            f"; trust score {score_before:.2f} -> {score_after:.2f}"
     return text

@@ -117,6 +117,7 @@ class RecomputeSummary:
     flagged: int
     rings: int
     seconds: float
+    raised: int = 0  # review flags raised by the catch-up cascade
 
 
 def describe_vouch(vouch: Vouch) -> str:
@@ -178,18 +179,24 @@ class TrustService:
         self.snapshot(refresh=True)
 
     def recompute(self, reviewer: Reviewer | None = None) -> RecomputeSummary:
-        """The nightly batch: rescore everything from the database, whatever the cache holds."""
+        """The nightly batch: rescore everything from the database, whatever the cache holds, and run the
+        cascade again for every applicant rejected as a suspected infiltrator, so that a vouch linked to them
+        since (or a cascade that failed half way) still raises the applicants concerned."""
         if reviewer is not None:
             require(reviewer, Permission.TRUST_READ)
         snap = self.snapshot(refresh=True)
+        raised = 0
+        for source in sorted(snap.distrusted):
+            raised += len(self._raise_linked(ApplicationId(source[4:]), None, snap, SYSTEM))
         report = snap.report
         summary = RecomputeSummary(snap.graph.n, len(snap.graph.src), len(snap.seeds),
                                    int(report.flag.sum()) if report is not None else 0,
-                                   len(report.rings) if report is not None else 0, snap.seconds)
+                                   len(report.rings) if report is not None else 0, snap.seconds, raised)
         with self._uow() as uow:
             commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM,
                                                         TrustAuditAction.TRUST_SCORES_RECOMPUTE, None,
-                                                        f"{summary.nodes} nodes, {summary.flagged} flagged"))
+                                                        f"{summary.nodes} nodes, {summary.flagged} flagged, "
+                                                        f"{raised} raised"))
         return summary
 
     def view(self, reviewer: Reviewer, application_id: ApplicationId) -> TrustView:
@@ -260,9 +267,16 @@ class TrustService:
             self.cascade(application.id, actor=last.actor_id)
 
     def cascade(self, source: ApplicationId, *, actor: str = SYSTEM) -> list[ReviewFlag]:
-        """Rescore, and raise everyone linked to `source` by a vouch (either way, revoked ones too) for review."""
+        """Rescore, and raise everyone linked to `source` by a vouch (either way, revoked ones too) for review.
+
+        Each applicant is raised once per source: a flag already raised, even cleared since, is not raised again.
+        """
         before = self._snapshot
         after = self.snapshot(refresh=True)
+        return self._raise_linked(source, before, after, actor)
+
+    def _raise_linked(self, source: ApplicationId, before: Snapshot | None, after: Snapshot,
+                      actor: str) -> list[ReviewFlag]:
         node = f"app:{source}"
         raised: list[ReviewFlag] = []
         with self._uow() as uow:
@@ -276,7 +290,7 @@ class TrustService:
             events = []
             for other, (vouched_for_them, vouched_by_them) in sorted(links.items()):
                 target = ApplicationId(other[4:])
-                if uow.review_flags.is_open_for(target, source):
+                if uow.review_flags.exists_for(target, source):
                     continue
                 reason = infiltration_reason(source=source, vouched_for_them=vouched_for_them,
                                              vouched_by_them=vouched_by_them,

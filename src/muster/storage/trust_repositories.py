@@ -63,10 +63,11 @@ class SqlReviewFlagRepository:
     def open(self) -> list[ReviewFlag]:
         return self._select(t.review_flags.c.cleared_at.is_(None))
 
-    def is_open_for(self, application_id: ApplicationId, source_case_id: ApplicationId) -> bool:
+    def exists_for(self, application_id: ApplicationId, source_case_id: ApplicationId) -> bool:
+        """Whether `application_id` was ever raised because of `source_case_id` (open or cleared)."""
         return self._c.execute(select(t.review_flags.c.id).where(
-            (t.review_flags.c.application_id == application_id) & (t.review_flags.c.source_case_id == source_case_id)
-            & t.review_flags.c.cleared_at.is_(None))).first() is not None
+            (t.review_flags.c.application_id == application_id)
+            & (t.review_flags.c.source_case_id == source_case_id))).first() is not None
 
     def clear(self, flag_id: str, *, at: datetime, by: str, note: str) -> None:
         flag = self.get(flag_id)
