@@ -69,7 +69,7 @@ class TestTrustRead:
         honest, ring = graph(client, container, tokens, "api-seed")
         body = client.get(f"/api/cases/{honest[1]}/trust", headers=auth(tokens, Role.SECURITY_OFFICER)).json()
         assert body["score"] > 0.5 and body["flag"] is False and body["ring"] is None
-        assert body["paths"][0]["text"].startswith("vouched by seed api-seed (member) (served together, known 3 years")
+        assert body["paths"][0]["text"].startswith("vouched by seed api-seed (member; served together, known 3 years")
         assert [s["node"] for s in body["paths"][0]["steps"]] == [f"app:{honest[1]}", "member:api-seed"]
         member = client.get(f"/api/cases/{ring[3]}/trust", headers=auth(tokens, Role.SECURITY_OFFICER)).json()
         assert member["flag"] is True and member["score"] < body["score"]

@@ -72,9 +72,9 @@ class TestSecurityOfficer:
         _, _, browsers, honest, _ = env
         client, _ = browsers[Role.SECURITY_OFFICER]
         html = client.get(f"/cases/{honest[0]}/trust", headers=HTMX).text
-        assert "vouched by seed ui-seed (member) (friend, known 2 years, strength 0.9)" in html
+        assert "vouched by seed ui-seed (member; friend, known 2 years, strength 0.9)" in html
         full = client.get(f"/cases/{honest[0]}/trust").text  # without scripts: a page of its own
-        assert "<html" in full and "vouched by seed ui-seed (member)" in full
+        assert "<html" in full and "vouched by seed ui-seed (member; friend" in full
 
     def test_the_picture_is_svg_with_its_own_csp(self, env):
         _, _, browsers, _, ring = env
@@ -84,6 +84,7 @@ class TestSecurityOfficer:
         assert response.headers["content-security-policy"].startswith("default-src 'none'; style-src 'unsafe-inline'")
         assert response.text.startswith("<svg") and 'class="node flagged' in response.text
         assert "<script" not in response.text
+        assert f"app:{ring[1][:8]}<" in response.text and ring[1] not in response.text  # ids shortened as on the page
 
     def test_the_queue_shows_review_flags_and_ring_members(self, env):
         container, people, browsers, honest, _ = env

@@ -88,7 +88,7 @@ class TestRescoring:
         seen = container.trust.view(officer, newcomer)
         assert seen.score is not None and seen.score > 0.5
         assert [p.text for p in seen.paths] == [
-            "vouched by seed rescore-seed (member) (served together, known 3 years, strength 0.9)"]
+            "vouched by seed rescore-seed (member; served together, known 3 years, strength 0.9)"]
         container.vouching.revoke(people[Role.RECRUITER], given.id)
         after = container.trust.view(officer, newcomer)
         assert after.score is None and after.paths == ()

@@ -13,6 +13,7 @@ a security officer's review (`cascade`), with the reason and the score before an
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +34,9 @@ from muster.domain.workflow import Action, Application, ReasonCode, Stage
 from muster.services.audit import SYSTEM, commit_audited
 from muster.services.cases import require
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
+
+
+_LONG_APPLICANT_ID = re.compile(r"app:([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class TrustAuditAction(StrEnum):
@@ -126,13 +130,15 @@ def describe_vouch(vouch: Vouch) -> str:
 
 
 def path_text(steps: Iterable[PathStep]) -> str:
-    """'vouched by anna-k (member; ...), who was vouched by seed boris (member; ...)'."""
+    """'vouched by applicant 1a2b3c4d (friend, ...), who was vouched by seed boris (member; served together, ...)'."""
     parts = []
     for k, step in enumerate(list(steps)[1:]):
         lead = "vouched by" if k == 0 else "who was vouched by"
         who = f"seed {step.label}" if step.is_seed else step.label
-        detail = f" ({describe_vouch(step.vouch)})" if step.vouch is not None else ""
-        parts.append(f"{lead} {who}{detail}")
+        if step.vouch is not None:
+            detail = describe_vouch(step.vouch)
+            who = f"{who[:-1]}; {detail})" if who.endswith(")") else f"{who} ({detail})"
+        parts.append(f"{lead} {who}")
     return ", ".join(parts) or "is a seed"
 
 
@@ -244,7 +250,8 @@ class TrustService:
         with self._uow() as uow:
             commit_audited(uow, self._audit, AuditEvent(reviewer.id, TrustAuditAction.TRUST_RECORD_READ,
                                                         application_id, "trust picture"))
-        return neighbourhood_svg(snap.graph, node, snap.report)
+        # Applicant ids are shortened to the 8 characters the pages show: full UUIDs overlap in the picture.
+        return _LONG_APPLICANT_ID.sub(r"app:\1", neighbourhood_svg(snap.graph, node, snap.report))
 
     def flagged(self, reviewer: Reviewer) -> list[tuple[ApplicationId, float, str]]:
         """Applicants the scorer flags as suspected ring members: (id, score, reason), lowest score first."""
