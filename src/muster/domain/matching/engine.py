@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -214,10 +215,7 @@ def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) 
     best_sim = np.zeros((n_rows, width), dtype=np.float32)
     for f_idx, form in enumerate(qforms):
         qi = [q_pos[t] for t in form.tokens]
-        roles = [role(t) for t in form.tokens]
-        q_weight = np.array([ROLE_WEIGHT[r] for r in roles], dtype=np.float32)
-        q_main = np.array([r in ("given", "family") for r in roles])
-        q_patronymic = np.array([r == "patronymic" for r in roles])
+        q_weight, q_main, q_patronymic = _form_roles(form.tokens)
         block = sim[qi][:, slot_of].transpose(1, 0, 2)
         # A patronymic only one side gives is missing information, not disagreement: it weighs nothing.
         q_weight_rows = np.where(q_patronymic[None, :] & ~cand_has[:, None], 0.0, q_weight[None, :]).astype(np.float32)
@@ -256,6 +254,14 @@ def evaluate(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64]) 
 
 
 _FEATURE_COLUMN = {name: i for i, name in enumerate(FEATURES)}
+
+
+@lru_cache(maxsize=1 << 14)
+def _form_roles(tokens: tuple[str, ...]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Weight, is-given-or-family and is-patronymic of each word of a query form (arrays are not modified)."""
+    roles = [role(t) for t in tokens]
+    return (np.array([ROLE_WEIGHT[r] for r in roles], dtype=np.float32), np.array([r in ("given", "family") for r in roles]),
+            np.array([r == "patronymic" for r in roles]))
 
 
 def score_candidates(index: Index, query: ScreeningQuery, cands: npt.NDArray[np.int64], *, top: int = 10,

@@ -187,6 +187,7 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
     return tuple(forms.values())
 
 
+@lru_cache(maxsize=1 << 16)
 def name_form(name: str, reading: int, scheme: str) -> NameForm | None:
     """The one form of ``name_forms(name)`` with this reading and scheme, computed alone (for explanations)."""
     readings = split_name(name)
@@ -199,7 +200,7 @@ JOINED = "+joined"
 
 
 def query_forms(name: str) -> tuple[NameForm, ...]:
-    """The forms of a query name plus, for names of three words or more, each pair of neighbours joined.
+    """The forms of a query name plus, for Latin names of three words or more, each pair of neighbours joined.
 
     Lists and applicants split compound names differently (Abdul Patta / Abdulpatta, Koumta Madji /
     Koumtamadji); joining on the query side lets such a name meet its listed spelling word for word.
@@ -209,7 +210,8 @@ def query_forms(name: str) -> tuple[NameForm, ...]:
     seen = {f.tokens for f in forms}
     joined: list[NameForm] = []
     for form in forms:
-        if len(form.tokens) < 3:
+        # Only names written in Latin: Cyrillic writing hyphenates compounds, which tokenise joins already.
+        if len(form.tokens) < 3 or form.scheme != LATIN_SCHEME:
             continue
         for i in range(len(form.tokens) - 1):
             word = form.words[i] + form.words[i + 1]
