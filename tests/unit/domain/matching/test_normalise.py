@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from muster.domain.matching.normalise import (
-    canonical, fold_text, name_forms, query_forms, role, skeleton, split_name, tokenise,
+    canonical, fold_text, name_form, name_forms, query_forms, role, skeleton, split_name, tokenise,
 )
 from muster.domain.matching.transliteration import detect_language, to_cyrillic, to_latin
 
@@ -137,3 +137,13 @@ class TestPatronymicGender:
         assert canonical(skeleton("yurevich")) == "p:iuri"
         assert canonical(skeleton("yurevna")) == "pf:iuri"
         assert role(skeleton("yurevna")) == "patronymic"
+
+
+class TestRebuildingOneForm:
+    @pytest.mark.parametrize("name", [
+        "Выдрин Дмитрий Игнатьевич (Видрін Дмитро Гнатович)", "LUKASHENKA, Aliaksandr Ryhoravich",
+        "Аляксандр Рыгоравіч Лукашэнка", "Олександр Сергійович Мельничук",
+    ])
+    def test_a_form_rebuilt_from_its_reading_and_scheme_equals_the_indexed_one(self, name: str) -> None:
+        for form in name_forms(name):
+            assert name_form(name, form.reading, form.scheme) == form
