@@ -7,7 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from dataclasses import replace
+
+from sqlalchemy import false, select
 
 from muster.domain.errors import HitAlreadyDecided, ImportFailed, OpenHitsRemain, ScreeningPending, WatchlistMatchConfirmed
 from muster.domain.ids import ApplicationId
@@ -17,6 +19,7 @@ from muster.domain.screening import Decision, HitStatus, ImportSummary
 from muster.domain.workflow import Action, ActionInput
 from muster.importers.watchlist_csv import read_watchlist_csv
 from muster.storage import tables
+from muster.storage.screening_store import SqlScreeningRepository
 from tests.factories import add_reviewers, make_container, valid_answers
 
 FIXTURES = Path(__file__).resolve().parent / "screening_fixtures"
@@ -53,11 +56,14 @@ def hits_of(container, application_id):
 class TestScreeningOnArrival:
     def test_a_listed_person_gets_a_hit_from_the_background_worker(self, env):
         container, _ = env
+        submitted = container.intake.submit(valid_answers(**PISAREVSKY))
+        # The submission returned without screening: its job waits in the queue, committed with it.
+        assert hits_of(container, submitted.application_id) == []
+        with container.uow() as uow:
+            queued = uow.jobs.latest(JobKind.SCREEN_APPLICATION)
+        assert (queued.status, queued.payload) == (JobStatus.QUEUED, {"application_id": submitted.application_id})
         container.jobs.start()
         try:
-            started = time.monotonic()
-            submitted = container.intake.submit(valid_answers(**PISAREVSKY))
-            assert time.monotonic() - started < 1.0  # the submission does not wait for screening
             deadline = time.monotonic() + 20
             while not hits_of(container, submitted.application_id) and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -68,8 +74,7 @@ class TestScreeningOnArrival:
         assert hit.score >= container.screening.threshold
         assert "Pisarevsky Evgeny Leonidovich" in hit.text or "Писаревский" in hit.text
         assert {p["role"] for p in hit.explanation["parts"]} >= {"family", "given"}
-        with container.uow() as uow:
-            job = uow.jobs.latest(JobKind.SCREEN_APPLICATION)
+        job = container.jobs.get(queued.id)
         assert job.status is JobStatus.DONE and job.result == {"new_hits": 1}
 
     def test_someone_not_listed_gets_no_hit_but_is_marked_screened(self, env):
@@ -215,3 +220,32 @@ class TestDecisionsAndClearance:
         container.erasure.erase(ApplicationId(application_id), reason="test")
         assert container.screening.hits(officer, application_id) == []
         assert application_id not in {a for a, _n, _s in container.screening.status(officer).open_queue}
+
+
+
+class _BlindPreCheck:
+    """A connection whose first SELECT sees no rows: as if another writer's hit arrived just after it."""
+
+    def __init__(self, connection):
+        self._c = connection
+        self.dialect = connection.dialect
+        self.blind = True
+
+    def execute(self, statement, *args, **kwargs):
+        if self.blind and getattr(statement, "is_select", False):
+            self.blind = False
+            return self._c.execute(statement.where(false()))
+        return self._c.execute(statement, *args, **kwargs)
+
+
+class TestConcurrentRaising:
+    def test_a_hit_raised_meanwhile_by_another_writer_is_not_raised_twice(self, env):
+        container, _ = env
+        application_id = container.intake.submit(valid_answers(**PISAREVSKY)).application_id
+        container.jobs.run_pending()
+        [raised] = hits_of(container, application_id)
+        with container.uow() as uow:
+            racing = SqlScreeningRepository(_BlindPreCheck(uow.screening._c), uow.screening._codec)
+            assert racing.add_new([replace(raised, id="racing-" + raised.id[:20])]) == []
+            uow.commit()
+        assert [h.id for h in hits_of(container, application_id)] == [raised.id]

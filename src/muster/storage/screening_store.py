@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from muster.domain.errors import HitUnknown
 from muster.domain.ids import ApplicationId, ReviewerId
@@ -105,14 +106,20 @@ class SqlScreeningRepository:
             select(t.screening_hits.c.application_id, t.screening_hits.c.list_name, t.screening_hits.c.entry_id)
             .where(t.screening_hits.c.application_id.in_(apps)))}
         new = [h for h in hits if (h.application_id, h.list_name, h.entry_id) not in existing]
-        if new:
-            self._c.execute(insert(t.screening_hits), [
+        if not new:
+            return []
+        # ON CONFLICT DO NOTHING: on PostgreSQL another writer (the server's worker and a CLI re-screen)
+        # may raise the same hit between the check above and this insert; its row wins, ours is dropped.
+        statement = (postgresql.insert if self._c.dialect.name == "postgresql" else sqlite.insert)(t.screening_hits)
+        inserted = set(self._c.execute(
+            statement.on_conflict_do_nothing(index_elements=["application_id", "list_name", "entry_id"])
+            .returning(t.screening_hits.c.id), [
                 {"id": h.id, "application_id": h.application_id, "list_name": h.list_name, "version_id": h.version_id,
                  "entry_id": h.entry_id, "score": h.score, "status": str(h.status), "raised_at": h.raised_at,
                  "explanation": self._codec.encode(owner=h.application_id, table="screening_hits", column="explanation",
                                                    row=h.id, value=h.explanation)}
-                for h in new])
-        return new
+                for h in new]).scalars())
+        return [h for h in new if h.id in inserted]
 
     def get(self, hit_id: str) -> Hit:
         row = self._c.execute(self._select().where(t.screening_hits.c.id == hit_id)).first()
