@@ -132,7 +132,12 @@ class TestHitsInTheUi:
             assert "Watchlist hits" in page.text and "Pisarevsky Evgeny Leonidovich" in page.text
             assert "Watchlist hits" not in recruiter.get(f"/cases/{case}").text
             assert recruiter.get("/screening").status_code == 403
-            assert "Cases with open hits" in officer.get("/screening").text
+            assert case in officer.get("/screening").text
+            assert 'hx-get="/screening/open-hits"' in officer.get("/cases").text  # on the officer's queue
+            assert "/screening/open-hits" not in recruiter.get("/cases").text
+            fragment = officer.get("/screening/open-hits", headers={"HX-Request": "true"})
+            assert fragment.status_code == 200 and f"/cases/{case}#hits" in fragment.text and "<html" not in fragment.text
+            assert recruiter.get("/screening/open-hits", headers={"HX-Request": "true"}).status_code == 403
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
             hit_id = re.search(rf'action="/cases/{case}/hits/([^"]+)"', page.text).group(1)
             forged = officer.post(f"/cases/{case}/hits/{hit_id}", data={"decision": "dismiss", "reason": "x"},

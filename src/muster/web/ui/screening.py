@@ -29,6 +29,21 @@ def screening_page(request: Request) -> Response:
                  threshold=container.screening.threshold)
 
 
+@router.get("/screening/open-hits", response_class=HTMLResponse)
+def open_hits(request: Request) -> Response:
+    """The cases with open hits: a fragment for the security officer's queue (HTMX), else the /screening page."""
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if request.headers.get("hx-request") != "true" or request.headers.get("hx-boosted") == "true":
+        return RedirectResponse("/screening", status_code=303)
+    if not has_permission(session.reviewer.role, Permission.SCREENING_READ):
+        return HTMLResponse("", status_code=403)
+    response = _page(request, "_open_hits.html", open_queue=_container(request).screening.status(session.reviewer).open_queue)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.post("/cases/{application_id}/hits/{hit_id}", response_class=HTMLResponse)
 async def hit_decision(request: Request, application_id: str, hit_id: str) -> Response:
     session = _session(request)
