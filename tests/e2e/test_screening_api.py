@@ -147,3 +147,17 @@ class TestHitsInTheUi:
                                 data={"decision": "dismiss", "reason": "namesake", "csrf_token": csrf})
             assert done.status_code == 303
             assert "Dismissed" in officer.get(f"/cases/{case}").text
+
+    def test_the_rescreen_status_polls_while_a_job_runs(self, env):
+        container, client, _ = env
+        from muster.domain.jobs import JobKind
+
+        officer = TestClient(create_app(container))  # no `with`: the module's worker stays the only one
+        self.login(officer, "security_officer")
+        job = container.jobs.claimed(JobKind.RESCREEN, {"reason": "test"})
+        running = officer.get("/screening/rescreen", headers={"HX-Request": "true"})
+        assert running.status_code == 200 and 'hx-trigger="every 2s"' in running.text and "running" in running.text
+        container.jobs.run(job)
+        done = officer.get("/screening/rescreen", headers={"HX-Request": "true"})
+        assert "hx-trigger" not in done.text and "new hits" in done.text and "sanctions@1" in done.text
+        assert 'id="rescreen"' in officer.get("/screening").text

@@ -26,7 +26,23 @@ def screening_page(request: Request) -> Response:
     container = _container(request)
     status = container.screening.status(session.reviewer)
     return _page(request, "screening.html", session=session, status=status, current={v.id for v in status.current},
-                 threshold=container.screening.threshold)
+                 threshold=container.screening.threshold, queued_jobs=status.queued_jobs)
+
+
+@router.get("/screening/rescreen", response_class=HTMLResponse)
+def rescreen_status(request: Request) -> Response:
+    """The re-screening section alone, polled by the /screening page while a job runs."""
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, Permission.SCREENING_READ):
+        return HTMLResponse("", status_code=403)
+    container = _container(request)
+    status = container.screening.status(session.reviewer)
+    response = _page(request, "_rescreen.html", job=status.last_rescreen, queued_jobs=status.queued_jobs,
+                     threshold=container.screening.threshold)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/screening/open-hits", response_class=HTMLResponse)
