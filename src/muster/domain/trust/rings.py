@@ -38,6 +38,7 @@ class RingRule:
     min_size: int = 3
     cut_on_vouches: bool = True
     tolerance: float = 1.1
+    passes: int = 1
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,25 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
     return phi
 
 
+def _best_cut(cut: sp.csr_matrix, order: np.ndarray, trusted: np.ndarray, degree: np.ndarray,
+              rule: RingRule) -> int | None:
+    """Size of the flagged prefix of `order`, or None when no prefix is isolated enough."""
+    if len(order) < rule.min_size:
+        return None
+    # Sweep over all reached nodes so the complement includes the seeds' side of the graph.
+    phi = sweep_conductance(cut, np.concatenate([order, trusted]), degree)[: len(order)]
+    phi[: rule.min_size - 1] = np.inf
+    best = int(np.argmin(phi))
+    if not phi[best] <= rule.max_conductance:
+        return None
+    if rule.tolerance > 1.0:
+        # The largest prefix whose conductance is within `tolerance` of the best: a small group that
+        # happens to be slightly more isolated must not hide a large ring behind it.
+        near = np.flatnonzero(phi <= min(phi[best] * rule.tolerance, rule.max_conductance))
+        best = int(near[-1])
+    return best + 1
+
+
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
                seeds: np.ndarray, rule: RingRule) -> list[Ring]:
     """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths.
@@ -87,19 +107,17 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     cut = plain if rule.cut_on_vouches else a
     degree = np.asarray(cut.sum(axis=1, dtype=np.float64)).ravel()
     order = candidates[np.argsort(trust[candidates], kind="stable")]
-    # Sweep over all reached nodes so the complement includes the seeds' side of the graph.
-    everyone = np.concatenate([order, np.flatnonzero(reached & is_seed)])
-    phi = sweep_conductance(cut, everyone, degree)[: len(order)]
-    phi[: rule.min_size - 1] = np.inf
-    best = int(np.argmin(phi))
-    if not phi[best] <= rule.max_conductance:
+    trusted = np.flatnonzero(reached & is_seed)
+    picked: list[np.ndarray] = []
+    for _ in range(rule.passes):
+        found = _best_cut(cut, order, trusted, degree, rule)
+        if found is None:
+            break
+        picked.append(order[:found])
+        order = order[found:]  # a further pass looks for another isolated group among the rest
+    if not picked:
         return []
-    if rule.tolerance > 1.0:
-        # The largest prefix whose conductance is within `tolerance` of the best: a small group that
-        # happens to be slightly more isolated must not hide a large ring behind it.
-        near = np.flatnonzero(phi <= min(phi[best] * rule.tolerance, rule.max_conductance))
-        best = int(near[-1])
-    chosen = np.sort(order[: best + 1])
+    chosen = np.sort(np.concatenate(picked))
     sub = plain[chosen][:, chosen]
     count, labels = connected_components(sub, directed=False)
     sizes = np.bincount(labels, minlength=count)
