@@ -249,3 +249,49 @@ class TestConcurrentRaising:
             assert racing.add_new([replace(raised, id="racing-" + raised.id[:20])]) == []
             uow.commit()
         assert [h.id for h in hits_of(container, application_id)] == [raised.id]
+
+
+class TestQueueRecovery:
+    def test_applications_never_screened_are_queued_when_the_worker_starts(self, env):
+        from muster.jobs.rescreen import enqueue_unscreened
+
+        container, _ = env
+        container.jobs.run_pending()
+        application_id = container.intake.submit(valid_answers()).application_id
+        with container.engine.begin() as c:  # as if submitted before screening existed: no job, no screening
+            c.execute(tables.jobs.delete().where(tables.jobs.c.status == "queued"))
+        assert application_id in container.screening.unscreened()
+        assert enqueue_unscreened(container.jobs, container.screening) >= 1
+        container.jobs.run_pending()
+        assert application_id not in container.screening.unscreened()
+
+    def test_a_job_whose_worker_died_is_queued_again_then_given_up(self, env):
+        from datetime import timedelta
+
+        from muster.jobs.runner import JobRunner
+        from muster.jobs import rescreen
+
+        container, _ = env
+        job = container.jobs.claimed(JobKind.RESCREEN, {"reason": "crashed"})  # running, never finished
+        impatient = JobRunner(uow=container.uow, clock=container.clock, new_id=lambda: "unused",
+                              handlers=rescreen.handlers(container.screening), stale_after=timedelta(0), max_attempts=2)
+        assert impatient.requeue_stale() >= 1
+        assert container.jobs.get(job.id).status is JobStatus.QUEUED
+        with container.uow() as uow:  # claimed again by a worker that dies too: attempts reach the limit
+            uow.jobs.claim_next(now=container.clock.now())
+            uow.commit()
+        impatient.requeue_stale()
+        stored = container.jobs.get(job.id)
+        assert stored.status is JobStatus.FAILED and stored.attempts == 2 and "gave up" in stored.error
+
+    def test_an_erased_applicants_hit_cannot_be_decided(self, env):
+        container, officers = env
+        officer = officers[Role.SECURITY_OFFICER]
+        application_id = container.intake.submit(valid_answers(**PISAREVSKY)).application_id
+        container.jobs.run_pending()
+        hit = hits_of(container, application_id)[0]
+        container.erasure.erase(ApplicationId(application_id), reason="test")
+        from muster.domain.errors import ApplicationUnknown
+
+        with pytest.raises(ApplicationUnknown):
+            container.screening.decide(officer, hit.id, Decision.DISMISS, "too late")

@@ -258,9 +258,10 @@ class ScreeningService:
         """Confirm or dismiss an open hit, with a reason (sealed; the audit log keeps the decision only)."""
         _require(reviewer, Permission.SCREENING_DECIDE)
         with self._uow() as uow:
+            application_id = uow.screening.application_of(hit_id)
+            if uow.applications.erased_on(application_id) is not None:  # its sealed explanation is gone with the key
+                raise ApplicationUnknown(f"application {application_id} was erased")
             hit = uow.screening.get(hit_id)
-            if uow.applications.erased_on(hit.application_id) is not None:
-                raise ApplicationUnknown(f"application {hit.application_id} was erased")
             decided = decide(hit, decision, by=reviewer.id, reason=reason[:2000], at=self._clock.now())
             uow.screening.save_decision(decided)
             commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.HIT_RECORD_DECIDE, hit.application_id,

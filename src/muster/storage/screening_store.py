@@ -127,6 +127,13 @@ class SqlScreeningRepository:
             raise HitUnknown(f"hit {hit_id} does not exist")
         return self._hit(row)
 
+    def application_of(self, hit_id: str) -> ApplicationId:
+        """The application a hit is on, without opening anything sealed; HitUnknown if there is no such hit."""
+        found = self._c.execute(select(t.screening_hits.c.application_id).where(t.screening_hits.c.id == hit_id)).scalar()
+        if found is None:
+            raise HitUnknown(f"hit {hit_id} does not exist")
+        return ApplicationId(found)
+
     def for_application(self, application_id: ApplicationId) -> list[Hit]:
         rows = self._c.execute(self._select().where(t.screening_hits.c.application_id == application_id)
                                .order_by(t.screening_hits.c.score.desc(), t.screening_hits.c.id))
