@@ -180,9 +180,15 @@ class TrustService:
         return Snapshot(graph, report, seeds, {(v.voucher, v.vouchee): v for v in edges}, distrusted,
                         self._clock.now(), time.perf_counter() - started, stamp)
 
-    def on_vouch_changed(self, _vouch: Vouch) -> None:
-        """VouchService's hook: rescore at once, so the next page shows the new scores."""
-        self.snapshot(refresh=True)
+    def on_vouch_changed(self, vouch: Vouch) -> None:
+        """VouchService's hook: rescore at once, so the next page shows the new scores; a new vouch to or from
+        an applicant already rejected as a suspected infiltrator raises the other side for review."""
+        before = self._snapshot
+        after = self.snapshot(refresh=True)
+        if vouch.is_active:
+            for node in (vouch.voucher, vouch.vouchee):
+                if node in after.distrusted:
+                    self._raise_linked(ApplicationId(node[4:]), before, after, SYSTEM)
 
     def recompute(self, reviewer: Reviewer | None = None) -> RecomputeSummary:
         """The nightly batch: rescore everything from the database, whatever the cache holds, and run the
