@@ -190,6 +190,17 @@ class TestCascade:
         assert first.application_id not in {f.application_id for f in from_source}  # cleared stays cleared
         assert container.trust.recompute().raised == 0
 
+    def test_an_erased_applicants_flags_stay_without_the_sealed_note(self, env):
+        container, people = env
+        officer = people[Role.SECURITY_OFFICER]
+        _, ring = self.ring(container, people, "erasure")
+        reject(container, people, ring[1], ReasonCode.SUSPECTED_INFILTRATION)
+        flag = next(f for f in container.trust.open_flags(officer) if f.application_id == ring[2])
+        container.trust.clear_flag(officer, flag.id, note="Spoke to their commander.")
+        container.erasure.erase(ring[2], reason="request")
+        kept = container.trust.view(officer, ring[2]).review_flags
+        assert [(f.id, f.clear_note) for f in kept] == [(flag.id, "")] and kept[0].cleared_at is not None
+
     def test_the_ring_is_flagged_with_its_evidence(self, env):
         container, people = env
         _, ring = self.ring(container, people, "evidence")
