@@ -5,6 +5,7 @@ drives headless Debian Chromium through it, as the browser tests do (tests/suppo
   apply-ru.png  the public intake form in Russian
   queue.png     the case queue, logged in as the demo security officer
   case.png      a case in security review (or decision) with its history, as the security officer sees it
+  trust.png     the trust panel of a demo ring member: score, vouch path to a seed, ring evidence, the picture
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def open_case_with_history(page: Page, base_url: str) -> None:
     raise SystemExit(f"the demo data has no case in {' or '.join(CASE_STAGES)}")
 
 
+def open_ring_member(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/review-flags")
+    page.locator("#review-queue table.queue").last.locator("tbody a").first.click()
+    expect(page.locator("section.trust img.neighbourhood")).to_be_visible()
+
+
 def shoot(page: Page, path: Path, *, full_page: bool = True) -> None:
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(path), full_page=full_page)
@@ -79,6 +86,10 @@ def main() -> None:
                     shoot(reviewer, out / "queue.png")
                     open_case_with_history(reviewer, base_url)
                     shoot(reviewer, out / "case.png")
+                    open_ring_member(reviewer, base_url)
+                    reviewer.wait_for_load_state("networkidle")
+                    reviewer.locator("section.trust").screenshot(path=str(out / "trust.png"))
+                    print(f"wrote {out / 'trust.png'}")
                 finally:
                     browser.close()
         finally:
