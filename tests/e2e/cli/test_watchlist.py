@@ -109,3 +109,23 @@ class TestRescreen:
                 assert uow.jobs.latest(JobKind.RESCREEN).status is JobStatus.QUEUED
         finally:
             container.close()
+
+
+IMPORTER_FIXTURES = Path(__file__).resolve().parents[2] / "integration" / "importers" / "fixtures"
+
+
+class TestOtherFormats:
+    def test_followthemoney_and_ofac_lists_import_with_their_reports(self, run):
+        ftm = run("watchlist", "import", "opensanctions", IMPORTER_FIXTURES / "entities.ftm.jsonl", "--format", "ftm")
+        assert ftm.exit_code == 0, ftm.output
+        assert "rejected  line 8: not a JSON object" in ftm.output and "imported opensanctions version 1" in ftm.output
+        ofac = run("watchlist", "import", "ofac", IMPORTER_FIXTURES / "sdn.csv", "--format", "ofac",
+                   "--alt", IMPORTER_FIXTURES / "alt.csv")
+        assert ofac.exit_code == 0, ofac.output
+        assert "alt.csv: no sdn.csv entry 5555" in ofac.output and "imported ofac version 1" in ofac.output
+        assert "against ofac@1, opensanctions@1" in ofac.output  # the re-screen uses every current list
+        assert versions(run) == [(True, "ofac", 1), (True, "opensanctions", 1)]
+
+    def test_alt_goes_with_ofac_only(self, run):
+        result = run("watchlist", "import", "x", IMPORTER_FIXTURES / "sdn.csv", "--alt", IMPORTER_FIXTURES / "alt.csv")
+        assert result.exit_code == 2 and "--alt goes with --format ofac only" in result.output
