@@ -43,13 +43,18 @@ class RingRule:
 
 @dataclass(frozen=True)
 class Ring:
-    """A suspected ring and its evidence: members (node indices), vouches inside, vouches crossing out."""
+    """A suspected ring and its evidence: members (node indices), vouching pairs inside and crossing out.
+
+    `conductance` = external / (2 * internal + external), in pairs of people; `supported_conductance` is the
+    same ratio once vouches without shared contacts are discounted (see support.py).
+    """
 
     number: int
     members: np.ndarray
     internal_vouches: int
     external_vouches: int
     conductance: float
+    supported_conductance: float
 
     @property
     def size(self) -> int:
@@ -132,6 +137,7 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
         rows = a[members]
         volume = float(rows.sum())
         inside = float(rows[:, members].sum())
-        conductance = (volume - inside) / volume if volume > 0 else 0.0
-        rings.append(Ring(len(rings) + 1, members, internal, external, conductance))
+        supported = (volume - inside) / volume if volume > 0 else 0.0
+        conductance = external / (2 * internal + external) if internal or external else 0.0
+        rings.append(Ring(len(rings) + 1, members, internal, external, conductance, supported))
     return rings

@@ -100,8 +100,8 @@ class TrustReport:
         is_seed = np.zeros(self.graph.n, dtype=bool)
         is_seed[self.seeds] = True
         ring_text = [""] + [
-            f"suspected ring {r.number}: {r.size} members, {r.internal_vouches} vouches among them and "
-            f"{r.external_vouches} to anyone else (conductance {r.conductance:.3g})" for r in self.rings]
+            f"suspected ring {r.number}: {r.size} members, {r.internal_vouches} vouching pairs among them, "
+            f"{r.external_vouches} with anyone else" for r in self.rings]
         rel = self.relative_trust[idx].tolist()
         hops = self.hops[idx].tolist()
         share = np.round(100 * self.support_share[idx]).astype(np.int64).tolist()
