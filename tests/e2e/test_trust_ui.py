@@ -63,7 +63,7 @@ class TestSecurityOfficer:
         assert panel.status_code == 200 and panel.headers["cache-control"] == "no-store"
         html = panel.text
         assert "<html" not in html and "suspected ring member" in html and "Suspected ring" in html
-        assert "6 vouches among them" in html
+        assert "6 vouching pairs among them and 1" in html
         assert f'<a href="/cases/{ring[0]}">applicant {ring[0][:8]}</a>' in html
         assert f'src="/cases/{ring[2]}/trust.svg"' in html
         assert no_inline_style(html) and no_inline_style(page)

@@ -20,7 +20,7 @@ def test_the_demo_ring_is_flagged_and_nobody_else(tmp_path):
         assert len(ring) == 4
         flagged = container.trust.flagged(officer)
         assert {case for case, _, _ in flagged} == ring
-        assert all(reason.startswith("suspected ring 1: 4 members, 6 vouches among them") for _, _, reason in flagged)
+        assert all(reason.startswith("suspected ring 1: 4 members, 6 vouching pairs among them, 1 with anyone else") for _, _, reason in flagged)
         view = container.trust.view(officer, sorted(ring)[0])
         assert view.flag and view.ring is not None and view.ring.external_vouches == 1
         summary = container.trust.recompute()
