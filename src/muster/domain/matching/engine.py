@@ -314,4 +314,5 @@ def _explain(index: Index, qform: NameForm, row: int, slots: npt.NDArray[np.int6
     unmatched_q = tuple(w for i, w in enumerate(qform.words) if slots[i] < 0)
     unmatched_l = tuple(w for i, w in enumerate(lform.words) if i not in used)
     return Explanation(qform.text, qform.scheme, name, lform.text, lform.scheme, tuple(parts), unmatched_q, unmatched_l,
-                       round(name_only, 4), dates, round(d_eff, 4), country, round(c_eff, 4))
+                       round(name_only, 4), dates, round(d_eff, 4), country, round(c_eff, 4),
+                       round(date_logit(dates.outcome), 3), round(country_logit(country.outcome), 3))

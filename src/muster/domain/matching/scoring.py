@@ -105,6 +105,8 @@ class Explanation:
     birth_date_effect: float
     country: FeatureScore
     country_effect: float
+    birth_date_weight: float = 0.0  # the date's evidence in logit units, visible even when the score is saturated
+    country_weight: float = 0.0
 
     def render(self) -> str:
         """One line of plain text, as written into result files."""
@@ -121,9 +123,13 @@ class Explanation:
         if self.unmatched_list:
             text += f"; list words unmatched: {' '.join(self.unmatched_list)}"
         text += f"; name alone {self.name_score:.2f}"
-        text += f"; {self.birth_date.detail} ({self.birth_date_effect:+.2f})"
-        text += f"; {self.country.detail} ({self.country_effect:+.2f})"
+        text += f"; {self.birth_date.detail} ({self.birth_date_effect:+.2f}{_evidence(self.birth_date_weight)})"
+        text += f"; {self.country.detail} ({self.country_effect:+.2f}{_evidence(self.country_weight)})"
         return text
+
+
+def _evidence(weight: float) -> str:
+    return f", evidence {weight:+.1f} logit" if weight else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,11 @@ class TestExplanation:
         assert differ.country.outcome == "conflict" and differ.country_effect <= 0
         assert "birth date 1990 differs from the listed 1970-05-17" in differ.render()
 
+    def test_it_shows_the_evidence_weight_even_when_the_score_is_saturated(self, index: Index) -> None:
+        ex = top(index, "Pisarevsky Evgeny Leonidovich", "1970-05-17").explanation
+        assert ex.name_score > 0.99 and ex.birth_date_weight > 0
+        assert f"evidence {ex.birth_date_weight:+.1f} logit" in ex.render()
+
     def test_it_marks_equivalent_names_and_missing_parts(self, index: Index) -> None:
         ex = top(index, "Sasha Lukashenko").explanation
         how = {p.query_word: p.how for p in ex.parts}
