@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from muster.domain.errors import MusterError
 from muster.domain.permissions import Permission, has_permission
 from muster.domain.screening import Decision
-from muster.web.ui.views import _checked_form, _container, _Forbidden, _page, _session, _to_login, case_page
+from muster.web.ui.views import _authorised_form, case_page, _container, _page, _session, _to_login
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,13 +62,10 @@ def open_hits(request: Request) -> Response:
 
 @router.post("/cases/{application_id}/hits/{hit_id}", response_class=HTMLResponse)
 async def hit_decision(request: Request, application_id: str, hit_id: str) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    try:
-        form = await _checked_form(request, session)
-    except _Forbidden:
-        return HTMLResponse("Forbidden", status_code=403)
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
     try:
         _container(request).screening.decide(session.reviewer, hit_id, Decision(str(form.get("decision", ""))),
                                              str(form.get("reason", ""))[:2000])

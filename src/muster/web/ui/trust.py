@@ -22,7 +22,7 @@ from muster.domain.vouches import Relationship
 from muster.services.accounts import LoginSession
 from muster.services.trust import node_label
 from muster.web.errors import status_for
-from muster.web.ui.views import _checked_form, _container, _Forbidden, _page, _session, _to_login, case_page
+from muster.web.ui.views import _authorised_form, case_page, _container, _page, _session, _to_login
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,13 +94,10 @@ def vouches_panel(request: Request, application_id: str, error: str | None = Non
 
 @router.post("/cases/{application_id}/vouches", response_class=HTMLResponse)
 async def vouch_add(request: Request, application_id: str) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    try:
-        form = await _checked_form(request, session)
-    except _Forbidden:
-        return HTMLResponse("Forbidden", status_code=403)
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
     try:
         voucher = str(form.get("voucher", "")).strip()[:80]
         if voucher and ":" not in voucher:
@@ -117,13 +114,10 @@ async def vouch_add(request: Request, application_id: str) -> Response:
 
 @router.post("/cases/{application_id}/vouches/{vouch_id}/revoke", response_class=HTMLResponse)
 async def vouch_revoke(request: Request, application_id: str, vouch_id: str) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    try:
-        await _checked_form(request, session)
-    except _Forbidden:
-        return HTMLResponse("Forbidden", status_code=403)
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, _form = checked
     try:
         _container(request).vouching.revoke(session.reviewer, VouchId(vouch_id))
     except MusterError as failure:
@@ -133,13 +127,10 @@ async def vouch_revoke(request: Request, application_id: str, vouch_id: str) -> 
 
 @router.post("/cases/{application_id}/review-flags/{flag_id}/clear", response_class=HTMLResponse)
 async def review_flag_clear(request: Request, application_id: str, flag_id: str) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    try:
-        form = await _checked_form(request, session)
-    except _Forbidden:
-        return HTMLResponse("Forbidden", status_code=403)
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
     try:
         _container(request).trust.clear_flag(session.reviewer, flag_id, note=str(form.get("note", ""))[:2000])
     except MusterError as failure:

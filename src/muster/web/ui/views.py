@@ -59,6 +59,17 @@ class _Forbidden(Exception):
     pass
 
 
+async def _authorised_form(request: Request) -> tuple[LoginSession, Any] | Response:
+    """The session and its CSRF-checked form, or the response to send instead (to login, or 403)."""
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    try:
+        return session, await _checked_form(request, session)
+    except _Forbidden:
+        return HTMLResponse("Forbidden", status_code=403)
+
+
 def _to_login() -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
@@ -206,13 +217,10 @@ def case_page(request: Request, application_id: str, error: str | None = None) -
 
 @router.post("/cases/{application_id}/action", response_class=HTMLResponse)
 async def case_action(request: Request, application_id: str) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    try:
-        form = await _checked_form(request, session)
-    except _Forbidden:
-        return HTMLResponse("Forbidden", status_code=403)
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
     container = _container(request)
     try:
         reason = str(form.get("reason_code", "")) or None
@@ -251,13 +259,10 @@ def units_page(request: Request, error: str | None = None) -> Response:
 
 @router.post("/units", response_class=HTMLResponse)
 async def units_create(request: Request) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    try:
-        form = await _checked_form(request, session)
-    except _Forbidden:
-        return HTMLResponse("Forbidden", status_code=403)
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
     split = lambda v: tuple(x.strip() for x in str(v or "").split(",") if x.strip())  # noqa: E731
     try:
         _container(request).units.create(session.reviewer, name=str(form.get("name", "")),
