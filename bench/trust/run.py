@@ -122,7 +122,7 @@ def _run(cmd: list[str]) -> dict[str, float]:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024}
 
 
-def scale(work: Path, repeats: int = 3) -> dict:
+def scale(work: Path, repeats: int = 5) -> dict:
     """End-to-end time and peak memory at 1 M nodes / 10 M vouches, ours and the reference, interleaved."""
     edges, seeds_csv, n_honest, label = synth.write(work)
     out_ours, out_ref = work / "scores.csv", work / "reference.csv"
