@@ -1,4 +1,4 @@
-"""`muster keys status|rotate` on a temporary data directory (embedded SQLite, key file beside it)."""
+"""`muster keys init|status|rotate` on a temporary data directory (embedded SQLite, key file beside it)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ def run(*args: str):
 
 
 class TestKeysCommands:
+    def test_init_creates_the_key_file_once_and_keeps_it(self, env):
+        first = run("keys", "init").output
+        kek = read_key_file(env / "keys" / "muster.key")[0]
+        assert f"created a new key file" in first and kek.id in first
+        second = run("keys", "init").output
+        assert "kept the existing key file" in second
+        assert read_key_file(env / "keys" / "muster.key")[0].id == kek.id
+        assert kek.export_secret() not in first + second
+
     def test_status_shows_the_kek_id_and_the_verify_key_but_no_secret(self, env):
         output = run("keys", "status").output
         kek = read_key_file(env / "keys" / "muster.key")[0]

@@ -1,10 +1,11 @@
 """`muster keys`: inspect and rotate the key-encryption key (KEK) behind the key store.
 
+    muster keys init      create the key file and the system keys if missing (idempotent)
     muster keys status    KEK id, wrapped keys per KEK, the audit checkpoint verify key
     muster keys rotate    new KEK in the key file, every wrapped key re-wrapped, old KEK retired
 
-`muster init` and `muster serve` already create the key file and the system keys on first start
-(`KeyRing.from_key_file`); these commands only read and rotate. Rotate with the server stopped.
+`muster init` and `muster serve` create the key file and the system keys on first start as well
+(`KeyRing.from_key_file`), so `make run` needs no extra step; `keys init` does only that part. Rotate with the server stopped.
 Nothing printed here is secret: KEK ids are fingerprints, the verify key is public.
 """
 
@@ -17,6 +18,28 @@ from muster.cli.context import container
 
 keys_app = typer.Typer(no_args_is_help=True, help="Key-encryption key status and rotation.")
 app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("init")
+def init_command() -> None:
+    """Create the key file and the system keys (blind index, audit signing) if they are missing."""
+    from muster.config import Settings
+    from muster.crypto.keyring import KeyRing
+    from muster.storage.db import make_engine
+    from muster.storage.keystore import SqlKeyStore
+
+    settings = Settings()
+    key_file = settings.resolved_key_file
+    existed = key_file.exists()
+    engine = make_engine(settings.resolved_keystore_url)
+    try:
+        ring = KeyRing.from_key_file(key_file, SqlKeyStore(engine))
+    finally:
+        engine.dispose()
+    state = "kept the existing" if existed else "created a new"
+    typer.echo(f"{state} key file {key_file} (KEK {ring.current.id}); system keys in place")
+    if not existed:
+        typer.echo("Back the key file up apart from the database: without it no data opens.", err=True)
 
 
 @keys_app.command("status")
