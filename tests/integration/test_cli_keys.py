@@ -27,7 +27,7 @@ class TestKeysCommands:
     def test_init_creates_the_key_file_once_and_keeps_it(self, env):
         first = run("keys", "init").output
         kek = read_key_file(env / "keys" / "muster.key")[0]
-        assert f"created a new key file" in first and kek.id in first
+        assert "created a new key file" in first and kek.id in first
         second = run("keys", "init").output
         assert "kept the existing key file" in second
         assert read_key_file(env / "keys" / "muster.key")[0].id == kek.id
