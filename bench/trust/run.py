@@ -247,7 +247,7 @@ def goals(rows: list[dict], big: dict) -> list[str]:
 
 
 def main(results_dir: Path) -> str:
-    work = ROOT / "bench" / "work" / "trust"
+    work = ROOT / "bench" / "scratch" / "trust"
     print("accuracy", flush=True)
     rows = accuracy() + published()
     clean = no_attack()
