@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import Engine
 
 from muster.config import Settings
-from muster.crypto.blind_index import BlindIndex
+from muster.crypto.blind_index import CONTACT_EMAIL, CONTACT_PHONE, BlindIndex, IndexSpec
 from muster.crypto.errors import ReceiptMalformed
 from muster.crypto.keypool import DataKeyPool
 from muster.crypto.keyring import KeyRing
@@ -33,6 +33,7 @@ from muster.domain.questionnaire import Questionnaire, parse_questionnaire
 from muster.services.accounts import AccountService
 from muster.services.audit import AuditService
 from muster.services.cases import CaseService
+from muster.services.duplicates import DuplicateService
 from muster.services.erasure import ErasureService
 from muster.services.intake import IntakeService
 from muster.services.screening import ScreeningService
@@ -70,6 +71,21 @@ class KeyedReceipts:
             return None
 
 
+class BlindContactIndexer:
+    """ContactIndexer over the crypto package: CONTACT_EMAIL / CONTACT_PHONE blind indexes (3 bytes)."""
+
+    SPECS: dict[str, IndexSpec] = {"email": CONTACT_EMAIL, "phone": CONTACT_PHONE}
+
+    def __init__(self, index: BlindIndex) -> None:
+        self._index = index
+
+    def digest(self, kind: str, value: str) -> bytes:
+        return self._index.compute(self.SPECS[kind], value)
+
+    def normalise(self, kind: str, value: str) -> str:
+        return self.SPECS[kind].normalise(value)
+
+
 def sealing_codec(ring: KeyRing, pool: DataKeyPool | None = None) -> SealingCodec:
     """Seals with each applicant's data key; a new applicant's key comes from `pool` when given."""
     create = pool.claim if pool is not None else ring.create_data_key
@@ -100,6 +116,7 @@ class Container:
     intake: IntakeService
     accounts: AccountService
     cases: CaseService
+    duplicates: DuplicateService
     units: UnitService
     vouching: VouchService
     trust: TrustService
@@ -126,6 +143,7 @@ def build(settings: Settings) -> Container:
     clock = SystemClock()
     receipts = KeyedReceipts(default_receipt_codes(), ReceiptLookup(default_receipt_codes(), BlindIndex(ring.blind_index_key())))
     questionnaire = load_questionnaire(settings.questionnaire)
+    contacts = BlindContactIndexer(BlindIndex(ring.blind_index_key()))
     signer = AuditSigner(ring.audit_signing_seed())
     audit = AuditService(uow=uow, clock=clock, sign=signer.sign, verify_signature=signature_verifier(signer.verify_key),
                          checkpoint_every=settings.audit_checkpoint_every)
@@ -143,12 +161,13 @@ def build(settings: Settings) -> Container:
         clock=clock,
         intake=IntakeService(uow=uow, questionnaire=questionnaire, receipts=receipts, clock=clock, new_id=pool.new_id,
                              audit=audit, in_submit=partial(rescreen.queue_screening, jobs),
-                             after_submit=lambda _submitted: jobs.notify()),
+                             after_submit=lambda _submitted: jobs.notify(), contacts=contacts),
         accounts=AccountService(uow=uow, hasher=Argon2PasswordHasher(), clock=clock, new_id=new_id,
                                 lockout=LockoutPolicy(settings.lockout_failures, timedelta(minutes=settings.lockout_minutes)),
                                 session_lifetime=timedelta(minutes=settings.session_minutes), audit=audit),
         cases=CaseService(uow=uow, clock=clock, audit=audit, after_action=trust.on_case_action,
                           guards=(screening.guard,)),
+        duplicates=DuplicateService(uow=uow, questionnaire=questionnaire, indexer=contacts, audit=audit),
         units=UnitService(uow=uow, new_id=new_id, audit=audit),
         vouching=VouchService(uow=uow, clock=clock, new_id=new_id, audit=audit, after_change=trust.on_vouch_changed),
         trust=trust,

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:log:read"
     SEEDS_MANAGE = "admin:seed:manage"
     REVIEW_FLAGS_CLEAR = "security:flag:clear"
+    DUPLICATES_READ = "case:duplicate:read"  # only for roles reading the contact compartment: it compares contacts
 
 
 class Compartment(StrEnum):
@@ -49,12 +50,13 @@ _CASEWORK = {Permission.CASES_READ, Permission.CASES_ADVANCE, Permission.UNITS_R
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.USERS_MANAGE, Permission.UNITS_READ, Permission.UNITS_WRITE, Permission.SEEDS_MANAGE}),
-    Role.RECRUITER: frozenset(_CASEWORK | {Permission.CASES_EXPORT, Permission.VOUCHES_READ, Permission.VOUCHES_WRITE}),
+    Role.RECRUITER: frozenset(_CASEWORK | {Permission.CASES_EXPORT, Permission.VOUCHES_READ, Permission.VOUCHES_WRITE,
+                                           Permission.DUPLICATES_READ}),
     Role.INTERVIEWER: frozenset(_CASEWORK),
     Role.SECURITY_OFFICER: frozenset(
         _CASEWORK | {Permission.CASES_EXPORT, Permission.VOUCHES_READ, Permission.VOUCHES_WRITE, Permission.TRUST_READ,
                      Permission.SCREENING_READ, Permission.SCREENING_DECIDE,
-                     Permission.REVIEW_FLAGS_CLEAR}
+                     Permission.REVIEW_FLAGS_CLEAR, Permission.DUPLICATES_READ}
     ),
     Role.PLACEMENT_OFFICER: frozenset(_CASEWORK | {Permission.CASES_EXPORT, Permission.UNITS_WRITE}),
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),

@@ -1,7 +1,7 @@
 """Real deletion: erase one applicant on request, or every rejected or withdrawn one after N days.
 
-Erasing deletes the applicant's answers, the notes on their history and the notes of vouches for
-them, keeps the application row as a tombstone (id, stage, dates: counts and the audit log stay
+Erasing deletes the applicant's answers, the blind indexes of their contacts, the notes on their
+history and the notes of vouches for them, keeps the application row as a tombstone (id, stage, dates: counts and the audit log stay
 consistent), and then destroys their data key (crypto-shredding, given to us as `shred`), so the
 sealed values in every copy of the database, backups included, can no longer be opened once the
 key-store backups holding the key have expired (docs/crypto.md, section 5).
@@ -53,6 +53,9 @@ class ErasureService:
             if not already:
                 uow.applications.erase(application_id, on=self._clock.now().date())
                 uow.vouches.erase_notes(f"app:{application_id}")
+            # Index rows would let anyone holding the blind-index key confirm a guessed contact; deleted on
+            # every erase, so erasing again also cleans up rows written before the tombstone existed.
+            uow.contact_indexes.delete_for(application_id)
             commit_audited(uow, self._audit, AuditEvent(actor, AuditAction.APPLICANT_RECORD_ERASE, application_id, why))
         destroyed = self._shred(application_id)
         with self._uow() as uow:

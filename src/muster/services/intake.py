@@ -13,7 +13,8 @@ from muster.domain.questionnaire import Questionnaire
 from muster.domain.status import PublicStatus, public_status
 from muster.domain.workflow import new_application
 from muster.services.audit import APPLICANT, commit_audited
-from muster.services.ports import AuditTrail, Clock, ReceiptIssuer, UnitOfWork
+from muster.services.duplicates import contact_digests, contact_fields
+from muster.services.ports import AuditTrail, Clock, ContactIndexer, ReceiptIssuer, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class IntakeService:
         after_submit: Callable[[ApplicationId], None] | None = None,
         audit: AuditTrail | None = None,
         in_submit: Callable[[UnitOfWork, ApplicationId], None] | None = None,
+        contacts: ContactIndexer | None = None,
     ) -> None:
         self._audit = audit
         self._uow = uow
@@ -44,6 +46,9 @@ class IntakeService:
         self._after_submit = after_submit
         # Runs inside the submission's transaction (e.g. queueing its screening job): both commit or neither.
         self._in_submit = in_submit
+        # Blind indexes of the e-mail and phone answers, stored with them for duplicate detection.
+        self._contacts = contacts
+        self._contact_fields = contact_fields(questionnaire)
 
     def submit(self, raw_answers: Mapping[str, Any]) -> Submitted:
         """Validate, store durably, and return the receipt code (shown to the applicant once)."""
@@ -59,6 +64,8 @@ class IntakeService:
                 questionnaire_version=self._questionnaire.version,
                 answers={name: (self._questionnaire.compartment_of(name), value) for name, value in answers.items()},
             )
+            if self._contacts is not None:
+                uow.contact_indexes.add(application.id, contact_digests(self._contact_fields, self._contacts, answers))
             if self._in_submit is not None:
                 self._in_submit(uow, application.id)
             commit_audited(uow, self._audit, AuditEvent(APPLICANT, AuditAction.APPLICANT_RECORD_CREATE, application.id, "submission"))

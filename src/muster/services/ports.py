@@ -38,6 +38,24 @@ class ReceiptIssuer(Protocol):
     def lookup_id(self, code: str) -> str | None: ...
 
 
+class ContactIndexer(Protocol):
+    """Blind indexes of contact answers (`kind` is "email" or "phone"), for look-ups on sealed values.
+
+    `digest` is short and keyed: equal digests name candidates only, false positives by design.
+    `normalise` is the form compared exactly once the candidates are unsealed."""
+
+    def digest(self, kind: str, value: str) -> bytes: ...
+    def normalise(self, kind: str, value: str) -> str: ...
+
+
+class ContactIndexRepository(Protocol):
+    """The stored contact blind indexes: (application, kind, digest) rows, indexed on (kind, digest)."""
+
+    def add(self, application_id: ApplicationId, digests: Iterable[tuple[str, bytes]]) -> None: ...
+    def sharing(self, application_id: ApplicationId, *, limit: int) -> list[tuple[ApplicationId, str]]: ...
+    def delete_for(self, application_id: ApplicationId) -> int: ...
+
+
 class ApplicationRepository(Protocol):
     def add(self, application: Application, *, receipt_lookup: str, questionnaire_version: str,
             answers: Mapping[str, tuple[Compartment, Answer]]) -> None: ...
@@ -173,6 +191,7 @@ class UnitOfWork(Protocol):
     watchlists: WatchlistRepository
     screening: ScreeningRepository
     jobs: JobRepository
+    contact_indexes: ContactIndexRepository
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None: ...

@@ -168,6 +168,19 @@ audit_checkpoints = Table(
 
 Index("ix_stage_changes_at", stage_changes.c.at)
 
+# Blind indexes of an application's contact answers (crypto/blind_index.py, CONTACT_EMAIL / CONTACT_PHONE):
+# 3-byte truncated HMACs, so equal digests only name candidates; the duplicate check unseals them and compares
+# exactly. `kind` is "email" or "phone". The rows go with the tombstone when the applicant is erased.
+contact_indexes = Table(
+    "contact_indexes",
+    metadata,
+    Column("application_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("digest", LargeBinary(32), primary_key=True),
+)
+
+Index("ix_contact_indexes_kind_digest", contact_indexes.c.kind, contact_indexes.c.digest)
+
 # Watchlists are public data, stored in plain text. Each import is a new version; old versions and
 # their entries stay, so a list's history (and what a past hit matched) remains queryable.
 watchlist_versions = Table(

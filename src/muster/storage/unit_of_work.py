@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from muster.storage.codec import FieldCodec
+from muster.storage.contact_index_store import SqlContactIndexRepository
 from muster.storage.trust_repositories import SqlReviewFlagRepository, SqlSeedRepository, SqlVouchGraphRepository
 from muster.storage.job_store import SqlJobRepository
 from muster.storage.repositories import (
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.watchlists = SqlWatchlistRepository(c)
         self.screening = SqlScreeningRepository(c, codec)
         self.jobs = SqlJobRepository(c)
+        self.contact_indexes = SqlContactIndexRepository(c)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -14,7 +14,7 @@ from muster.domain.ids import ApplicationId, UnitId
 from muster.domain.permissions import Permission
 from muster.domain.workflow import ActionInput, Application, Stage
 from muster.services.cases import CaseView
-from muster.web.api.schemas import ActionRequest, CasePage, CasePublic, CaseSummary, StageChangePublic
+from muster.web.api.schemas import ActionRequest, CasePage, CasePublic, CaseSummary, DuplicatePublic, StageChangePublic
 from muster.web.deps import ContainerDep, require
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -22,6 +22,7 @@ router = APIRouter(prefix="/api/cases", tags=["cases"])
 Reader = Annotated[Reviewer, Depends(require(Permission.CASES_READ))]
 Actor = Annotated[Reviewer, Depends(require(Permission.CASES_ADVANCE))]
 Exporter = Annotated[Reviewer, Depends(require(Permission.CASES_EXPORT))]
+DuplicateReader = Annotated[Reviewer, Depends(require(Permission.DUPLICATES_READ))]
 
 
 def summary(application: Application) -> CaseSummary:
@@ -77,3 +78,12 @@ def act(application_id: str, body: ActionRequest, reviewer: Actor, container: Co
     given = ActionInput(reason_code=body.reason_code, note=body.note, unit_id=UnitId(body.unit_id) if body.unit_id else None)
     container.cases.act(reviewer, ApplicationId(application_id), body.action, given)
     return case_public(container.cases.view(reviewer, ApplicationId(application_id), why="POST /api/cases/{id}/actions"))
+
+
+@router.get("/{application_id}/duplicates", response_model=list[DuplicatePublic],
+            summary="Other cases with exactly the same e-mail or phone number",
+            description="Candidates come from the contact blind indexes and are confirmed on the unsealed values.")
+def duplicates(application_id: str, reviewer: DuplicateReader, container: ContainerDep) -> list[DuplicatePublic]:
+    found = container.duplicates.possible_duplicates(reviewer, ApplicationId(application_id),
+                                                     why="GET /api/cases/{id}/duplicates")
+    return [DuplicatePublic(case_id=d.application_id, matched=list(d.matched)) for d in found]

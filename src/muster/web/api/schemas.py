@@ -93,6 +93,11 @@ class CasePublic(CaseSummary):
     allowed_actions: list[Action]
 
 
+class DuplicatePublic(BaseModel):
+    case_id: str
+    matched: list[Literal["email", "phone"]] = Field(description="Which contacts are exactly equal")
+
+
 class CasePage(BaseModel):
     items: list[CaseSummary]
     total: int

@@ -211,8 +211,13 @@ def case_page(request: Request, application_id: str, error: str | None = None) -
     if has_permission(session.reviewer.role, Permission.SCREENING_READ):  # watchlist hits: security officers only
         hits = container.screening.hits(session.reviewer, ApplicationId(application_id), why="case page")
         screened = container.screening.screened(session.reviewer, ApplicationId(application_id))
+    duplicates = None
+    if view.erased_on is None and container.duplicates.can_check(session.reviewer):  # contact readers only
+        duplicates = container.duplicates.possible_duplicates(session.reviewer, ApplicationId(application_id),
+                                                               why="case page")
     return _page(request, "case.html", session=session, view=view, questionnaire=container.questionnaire,
-                 reasons=list(ReasonCode), units=units, error=error, hits=hits, screened=screened)
+                 reasons=list(ReasonCode), units=units, error=error, hits=hits, screened=screened,
+                 duplicates=duplicates)
 
 
 @router.post("/cases/{application_id}/action", response_class=HTMLResponse)

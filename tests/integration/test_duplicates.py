@@ -1,0 +1,166 @@
+"""Duplicate detection on contact blind indexes, through the services, the API and the case page, on SQLite
+and PostgreSQL: digests stored instead of contacts, candidates confirmed on unsealed values, erasure, roles."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import insert, select, update
+
+from muster.crypto.blind_index import CONTACT_EMAIL, CONTACT_PHONE, BlindIndex
+from muster.domain.errors import PermissionDenied
+from muster.domain.permissions import Compartment, Permission, Role, has_permission, visible_compartments
+from muster.domain.workflow import Action, ActionInput, ReasonCode
+from muster.storage import tables as t
+from muster.web.app import create_app
+from tests.factories import PASSWORD, make_container, valid_answers
+
+_phones = itertools.count(1_000_000)
+
+
+@pytest.fixture(scope="module")
+def env(database_url, tmp_path_factory):
+    container = make_container(tmp_path_factory.mktemp("duplicates"), database_url)
+    people = {role: container.accounts.add(f"d-{role.value}", role, PASSWORD)[0] for role in Role}
+    app = create_app(container)
+    clients = {}
+    for role in Role:
+        login = TestClient(app).post("/api/auth/login", json={"username": f"d-{role.value}", "password": PASSWORD}).json()
+        clients[role] = TestClient(app, cookies={"muster_session": login["token"]},
+                                   headers={"Authorization": f"Bearer {login['token']}"}, follow_redirects=False)
+    yield container, people, clients
+    container.close()
+
+
+def apply(container, email, phone=None):
+    """Submit an application with this e-mail and, unless given, a phone number no other test uses."""
+    phone = phone or f"+49 30 {next(_phones)}"
+    return container.intake.submit(valid_answers(email=email, phone=phone)).application_id
+
+
+def index_rows(container, case=None):
+    query = select(t.contact_indexes)
+    if case is not None:
+        query = query.where(t.contact_indexes.c.application_id == case)
+    with container.engine.connect() as c:
+        return c.execute(query).all()
+
+
+class TestIntake:
+    def test_digests_are_stored_and_the_plain_contacts_are_not(self, env):
+        container, _, _ = env
+        case = apply(container, "Blind.Stored@Example.org", "+380 44 555-12-34")
+        index = BlindIndex(container.ring.blind_index_key())
+        rows = {(r.kind, bytes(r.digest)) for r in index_rows(container, case)}
+        assert rows == {("email", index.compute(CONTACT_EMAIL, "blind.stored@example.org")),
+                        ("phone", index.compute(CONTACT_PHONE, "+380445551234"))}
+        assert all(len(digest) == 3 for _, digest in rows)
+        with container.engine.connect() as c:
+            stored = [bytes(v) for v in c.execute(select(t.contact_indexes.c.digest)).scalars()]
+            stored += [bytes(v) for v in c.execute(select(t.answers.c.value).where(t.answers.c.application_id == case)).scalars()]
+        for plain in ("blind.stored", "Blind.Stored", "380445551234", "555-12-34"):
+            assert not any(plain.encode() in value for value in stored), plain
+
+
+class TestPossibleDuplicates:
+    def test_the_same_email_in_other_case_and_spacing_is_found(self, env):
+        container, people, _ = env
+        first = apply(container, "same.person@example.org")
+        second = apply(container, "  SAME.Person@Example.ORG ")
+        apply(container, "someone.else@example.org")
+        recruiter = people[Role.RECRUITER]
+        found = container.duplicates.possible_duplicates(recruiter, second)
+        assert [(d.application_id, d.matched) for d in found] == [(first, ("email",))]
+        assert [d.application_id for d in container.duplicates.possible_duplicates(recruiter, first)] == [second]
+
+    def test_the_same_phone_written_differently_is_found_and_named(self, env):
+        container, people, _ = env
+        first = apply(container, "phone.one@example.org", "+7 (912) 345-67-89")
+        second = apply(container, "phone.two@example.org", "+79123456789")
+        found = container.duplicates.possible_duplicates(people[Role.SECURITY_OFFICER], first)
+        assert [(d.application_id, d.matched) for d in found] == [(second, ("phone",))]
+
+    def test_a_forced_digest_collision_is_not_reported(self, env):
+        container, people, _ = env
+        mine = apply(container, "collision.a@example.org")
+        other = apply(container, "collision.b@example.org")
+        digest = next(bytes(r.digest) for r in index_rows(container, mine) if r.kind == "email")
+        with container.engine.begin() as c:  # what a 3-byte truncation does to one pair in 2**24
+            c.execute(insert(t.contact_indexes).values(application_id=other, kind="email", digest=digest))
+        with container.uow() as uow:
+            assert (other, "email") in uow.contact_indexes.sharing(mine, limit=10)  # a candidate ...
+        assert container.duplicates.possible_duplicates(people[Role.RECRUITER], mine) == []  # ... dropped
+
+    def test_the_check_is_audited_as_reads_of_both_cases(self, env):
+        container, people, _ = env
+        first = apply(container, "audited.dup@example.org")
+        second = apply(container, "audited.dup@example.org")
+        container.duplicates.possible_duplicates(people[Role.RECRUITER], first, why="test check")
+        auditor = people[Role.AUDITOR]
+        for case in (first, second):
+            entries, _ = container.audit.page(auditor, case_id=case)
+            reads = [e for e in entries if e.entry.action == "applicant:record:read"]
+            assert reads and reads[0].entry.actor == people[Role.RECRUITER].id
+            assert reads[0].entry.reason.startswith("test check")
+
+
+class TestErasure:
+    def test_erasing_deletes_the_index_rows_and_the_duplicate_goes(self, env):
+        container, people, _ = env
+        kept = apply(container, "erased.twin@example.org")
+        erased = apply(container, "erased.twin@example.org")
+        assert len(index_rows(container, erased)) == 2
+        container.erasure.erase(erased, reason="applicant asked", by=people[Role.SECURITY_OFFICER])
+        assert index_rows(container, erased) == []
+        assert len(index_rows(container, kept)) == 2
+        assert container.duplicates.possible_duplicates(people[Role.RECRUITER], kept) == []
+        assert container.duplicates.possible_duplicates(people[Role.RECRUITER], erased) == []
+
+    def test_retention_deletes_the_index_rows_too(self, env):
+        container, people, _ = env
+        case = apply(container, "retained.not@example.org")
+        container.cases.act(people[Role.RECRUITER], case, Action.START_SCREENING, ActionInput())
+        container.cases.act(people[Role.RECRUITER], case, Action.REJECT,
+                            ActionInput(reason_code=ReasonCode.INELIGIBLE, note="too young"))
+        with container.engine.begin() as c:  # decided long before the retention period
+            c.execute(update(t.applications).where(t.applications.c.id == case)
+                      .values(stage_entered_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+        assert len(index_rows(container, case)) == 2
+        assert case in [e.application_id for e in container.erasure.run_retention()]
+        assert index_rows(container, case) == []
+
+
+class TestRoles:
+    def test_only_roles_reading_contacts_hold_the_permission(self):
+        for role in Role:
+            reads_contacts = Compartment.CONTACT in visible_compartments(role) and has_permission(role, Permission.CASES_READ)
+            assert has_permission(role, Permission.DUPLICATES_READ) == reads_contacts, role
+
+    def test_other_roles_are_refused_by_the_service_and_the_api(self, env):
+        container, people, clients = env
+        first = apply(container, "roles.dup@example.org")
+        second = apply(container, "roles.dup@example.org")
+        for role in Role:
+            response = clients[role].get(f"/api/cases/{second}/duplicates")
+            if role in (Role.RECRUITER, Role.SECURITY_OFFICER):
+                assert response.status_code == 200
+                assert response.json() == [{"case_id": first, "matched": ["email"]}]
+            else:
+                assert response.status_code == 403, role
+                with pytest.raises(PermissionDenied):
+                    container.duplicates.possible_duplicates(people[role], second)
+
+    def test_the_case_page_names_the_duplicate_for_contact_readers_only(self, env):
+        container, _, clients = env
+        first = apply(container, "page.dup@example.org")
+        second = apply(container, "page.dup@example.org")
+        line = f'Same e-mail as case <a href="/cases/{first}">{first[:8]}</a>'
+        for role in (Role.RECRUITER, Role.SECURITY_OFFICER):
+            page = clients[role].get(f"/cases/{second}")
+            assert page.status_code == 200 and line in page.text, role
+        for role in (Role.INTERVIEWER, Role.PLACEMENT_OFFICER):
+            page = clients[role].get(f"/cases/{second}")
+            assert page.status_code == 200 and "Possible duplicates" not in page.text and first not in page.text, role
