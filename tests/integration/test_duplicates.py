@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from muster.crypto.blind_index import CONTACT_EMAIL, CONTACT_PHONE, BlindIndex
 from muster.domain.errors import PermissionDenied
@@ -105,6 +105,22 @@ class TestPossibleDuplicates:
             reads = [e for e in entries if e.entry.action == "applicant:record:read"]
             assert reads and reads[0].entry.actor == people[Role.RECRUITER].id
             assert reads[0].entry.reason.startswith("test check")
+
+
+class TestBackfill:
+    def test_applications_stored_without_indexes_are_indexed_and_found(self, env):
+        container, people, _ = env
+        first = apply(container, "old.twin@example.org")
+        second = apply(container, "Old.Twin@example.org")
+        with container.engine.begin() as c:  # as if submitted before migration 0005
+            c.execute(delete(t.contact_indexes).where(t.contact_indexes.c.application_id.in_([first, second])))
+        assert container.duplicates.possible_duplicates(people[Role.RECRUITER], first) == []
+        assert container.duplicates.index_missing(batch=1) == 2
+        assert len(index_rows(container, first)) == len(index_rows(container, second)) == 2
+        assert [d.application_id for d in container.duplicates.possible_duplicates(people[Role.RECRUITER], first)] == [second]
+        assert container.duplicates.index_missing() == 0  # idempotent
+        entries, _ = container.audit.page(people[Role.AUDITOR], case_id=second)
+        assert any(e.entry.actor == "system" and e.entry.reason == "contact index backfill" for e in entries)
 
 
 class TestErasure:

@@ -19,7 +19,7 @@ from muster.domain.errors import PermissionDenied
 from muster.domain.ids import ApplicationId
 from muster.domain.permissions import Compartment, Permission, has_permission, visible_compartments
 from muster.domain.questionnaire import Answer, FieldType, Questionnaire
-from muster.services.audit import commit_audited
+from muster.services.audit import SYSTEM, commit_audited
 from muster.services.ports import AuditTrail, ContactIndexer, UnitOfWork
 
 KINDS: dict[FieldType, str] = {FieldType.EMAIL: "email", FieldType.PHONE: "phone"}
@@ -89,6 +89,25 @@ class DuplicateService:
                     found.append(PossibleDuplicate(other, matched))
             commit_audited(uow, self._audit, *read)
         return found
+
+    def index_missing(self, *, batch: int = 200) -> int:
+        """Store the contact indexes of applications that have none (submitted before migration 0005; `muster
+        duplicates reindex` runs this). Each batch is one audited transaction; returns how many got rows."""
+        with self._uow() as uow:
+            missing = uow.contact_indexes.unindexed()
+        indexed = 0
+        for start in range(0, len(missing), batch):
+            with self._uow() as uow:
+                read: list[AuditEvent] = []
+                for application_id in missing[start:start + batch]:
+                    answers = uow.applications.answers(application_id, self._compartments)
+                    digests = contact_digests(self._fields, self._indexer, answers)
+                    uow.contact_indexes.add(application_id, digests)
+                    indexed += bool(digests)
+                    read.append(AuditEvent(SYSTEM, AuditAction.APPLICANT_RECORD_READ, application_id,
+                                           "contact index backfill"))
+                commit_audited(uow, self._audit, *read)
+        return indexed
 
     def _normalised(self, answers: Mapping[str, Answer]) -> dict[str, set[str]]:
         values: dict[str, set[str]] = {}

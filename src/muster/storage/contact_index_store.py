@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, exists, insert, select
 
 from muster.domain.ids import ApplicationId
 from muster.storage import tables as t
@@ -36,3 +36,10 @@ class SqlContactIndexRepository:
     def delete_for(self, application_id: ApplicationId) -> int:
         """Delete one application's digests (with its tombstone); returns how many rows went."""
         return self._c.execute(delete(t.contact_indexes).where(t.contact_indexes.c.application_id == application_id)).rowcount
+
+    def unindexed(self) -> list[ApplicationId]:
+        """Applications not erased that have no digest at all: stored before the indexes existed, or without contacts."""
+        has_rows = exists().where(t.contact_indexes.c.application_id == t.applications.c.id)
+        rows = self._c.execute(select(t.applications.c.id).where(t.applications.c.erased_on.is_(None), ~has_rows)
+                               .order_by(t.applications.c.id))
+        return [ApplicationId(r) for r in rows.scalars()]

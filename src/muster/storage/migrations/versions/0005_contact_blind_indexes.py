@@ -4,8 +4,8 @@ Revision ID: 0005
 Revises: 0004
 
 A new table only. Existing applications get no rows here: a migration never holds keys, and the
-digests need the blind-index key; applications submitted before this revision are therefore not
-found as duplicates until they are indexed by the application (no backfill exists yet).
+digests need the blind-index key; applications submitted before this revision get their rows from
+`muster duplicates reindex` (cli/duplicates.py), run once after upgrading.
 """
 
 from alembic import op
