@@ -53,13 +53,16 @@ class TestMigrations:
         finally:
             engine.dispose()
 
-    def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(self, engine):
-        if engine.dialect.name != "sqlite":
-            pytest.skip("SQLite pragmas only")
+
+def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    try:
         with engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
 
 
 class TestApplicationRepository:
