@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import Engine
 
 from muster.config import Settings
-from muster.crypto.blind_index import CONTACT_EMAIL, CONTACT_PHONE, BlindIndex, IndexSpec
+from muster.crypto.blind_index import CONTACT_EMAIL, CONTACT_PHONE, BlindIndex, IndexSpec, blocking
 from muster.crypto.errors import ReceiptMalformed
 from muster.crypto.keypool import DataKeyPool
 from muster.crypto.keyring import KeyRing
@@ -72,9 +72,10 @@ class KeyedReceipts:
 
 
 class BlindContactIndexer:
-    """ContactIndexer over the crypto package: CONTACT_EMAIL / CONTACT_PHONE blind indexes (3 bytes)."""
+    """ContactIndexer over the crypto package: CONTACT_EMAIL / CONTACT_PHONE blind indexes and the `blocking("name")`
+    index of name blocking keys (3 bytes each)."""
 
-    SPECS: dict[str, IndexSpec] = {"email": CONTACT_EMAIL, "phone": CONTACT_PHONE}
+    SPECS: dict[str, IndexSpec] = {"email": CONTACT_EMAIL, "phone": CONTACT_PHONE, "name": blocking("name")}
 
     def __init__(self, index: BlindIndex) -> None:
         self._index = index

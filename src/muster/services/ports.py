@@ -39,7 +39,8 @@ class ReceiptIssuer(Protocol):
 
 
 class ContactIndexer(Protocol):
-    """Blind indexes of contact answers (`kind` is "email" or "phone"), for look-ups on sealed values.
+    """Blind indexes of contact answers (`kind` is "email" or "phone") and of name blocking keys (`kind` "name",
+    keys from `domain.matching.identity`), for look-ups on sealed values.
 
     `digest` is short and keyed: equal digests name candidates only, false positives by design.
     `normalise` is the form compared exactly once the candidates are unsealed."""
@@ -52,9 +53,10 @@ class ContactIndexRepository(Protocol):
     """The stored contact blind indexes: (application, kind, digest) rows, indexed on (kind, digest)."""
 
     def add(self, application_id: ApplicationId, digests: Iterable[tuple[str, bytes]]) -> None: ...
-    def sharing(self, application_id: ApplicationId, *, limit: int) -> list[tuple[ApplicationId, str]]: ...
+    def sharing(self, application_id: ApplicationId, *, limit: int,
+                kinds: Iterable[str] | None = None) -> list[tuple[ApplicationId, str]]: ...
     def delete_for(self, application_id: ApplicationId) -> int: ...
-    def unindexed(self) -> list[ApplicationId]: ...
+    def unindexed(self, kind: str | None = None) -> list[ApplicationId]: ...
 
 
 class ApplicationRepository(Protocol):

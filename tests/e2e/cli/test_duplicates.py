@@ -12,7 +12,7 @@ from tests.factories import make_container, valid_answers
 _mount()
 
 
-def test_reindex_stores_the_missing_contact_indexes(tmp_path):
+def test_reindex_stores_the_missing_contact_and_name_indexes(tmp_path):
     container = make_container(tmp_path)
     try:
         for phone in ("+1 555 0100", "+1 555 0101"):
@@ -23,10 +23,10 @@ def test_reindex_stores_the_missing_contact_indexes(tmp_path):
         container.close()
     result = CliRunner().invoke(app, ["duplicates", "reindex"], env={"MUSTER_DATA_DIR": str(tmp_path), "MUSTER_DEMO": "0"})
     assert result.exit_code == 0, result.output
-    assert "indexed the contacts of 2 applications" in result.output
+    assert "indexed the contacts and names of 2 applications" in result.output
     container = make_container(tmp_path)
     try:
         with container.engine.connect() as c:
-            assert c.execute(select(func.count()).select_from(t.contact_indexes)).scalar_one() == 4
+            assert c.execute(select(func.count()).select_from(t.contact_indexes)).scalar_one() == 6  # e-mail, phone and name of each
     finally:
         container.close()

@@ -86,4 +86,4 @@ def act(application_id: str, body: ActionRequest, reviewer: Actor, container: Co
 def duplicates(application_id: str, reviewer: DuplicateReader, container: ContainerDep) -> list[DuplicatePublic]:
     found = container.duplicates.possible_duplicates(reviewer, ApplicationId(application_id),
                                                      why="GET /api/cases/{id}/duplicates")
-    return [DuplicatePublic(case_id=d.application_id, matched=list(d.matched)) for d in found]
+    return [DuplicatePublic(case_id=d.application_id, matched=list(d.matched), reasons=list(d.reasons)) for d in found]

@@ -95,7 +95,9 @@ class CasePublic(CaseSummary):
 
 class DuplicatePublic(BaseModel):
     case_id: str
-    matched: list[Literal["email", "phone"]] = Field(description="Which contacts are exactly equal")
+    matched: list[Literal["email", "name", "phone"]] = Field(
+        description="Which contacts are exactly equal; name: another spelling of the name and the same birth date")
+    reasons: list[str] = Field(default_factory=list, description="Why, in words (the name score included)")
 
 
 class CasePage(BaseModel):
