@@ -51,13 +51,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         path = tmp_path_factory.mktemp("sqlite") / "muster.sqlite3"
         yield f"sqlite:///{path}"
         return
-    server_url = request.getfixturevalue("postgres_url")
-    name = postgres_support.unique_database_name()
-    url = postgres_support.create_database(server_url, name)
-    try:
+    with postgres_support.fresh_database(request.getfixturevalue("postgres_url")) as url:
         yield url
-    finally:
-        postgres_support.drop_database(server_url, name)
 
 
 @pytest.fixture(scope="session")
@@ -84,12 +79,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def browser_page(browser: Any) -> Iterator[Any]:
     """A Playwright Page in a fresh browser context (own cookies and storage), closed after the test."""
-    context = browser.new_context()
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with browser_support.page_in_new_context(browser) as page:
+        yield page
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from muster.domain.accounts import Reviewer
 from muster.domain.permissions import Role
 from muster.domain.workflow import Stage
 from muster.web.app import create_app
+from tests.support.browser import page_in_new_context
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -75,12 +76,8 @@ def muster(tmp_path: Path, app_server: Callable[[Any], str]) -> Iterator[Muster]
 @pytest.fixture
 def reviewer_page(browser: Any) -> Iterator[Page]:
     """A second person's page: its own browser context, so no cookie is shared with `browser_page`."""
-    context = browser.new_context()
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with page_in_new_context(browser) as page:
+        yield page
 
 
 def _label(text: str) -> re.Pattern[str]:

@@ -25,13 +25,8 @@ def fresh_url(request, tmp_path):
     if request.param == "sqlite":
         yield None
         return
-    server = request.getfixturevalue("postgres_url")
-    name = postgres_support.unique_database_name()
-    url = postgres_support.create_database(server, name)
-    try:
+    with postgres_support.fresh_database(request.getfixturevalue("postgres_url")) as url:
         yield url
-    finally:
-        postgres_support.drop_database(server, name)
 
 
 @pytest.fixture

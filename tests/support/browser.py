@@ -49,6 +49,17 @@ def launch_chromium(playwright: Any) -> Any:
 
 
 @contextlib.contextmanager
+def page_in_new_context(browser: Any, *, timeout_ms: int = 10_000) -> Iterator[Any]:
+    """A page in its own browser context (own cookies and storage), closed afterwards."""
+    context = browser.new_context()
+    context.set_default_timeout(timeout_ms)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
 def serve_app(app: Any, *, timeout: float = 10.0) -> Iterator[str]:
     """Serve the ASGI `app` on a free 127.0.0.1 port in a thread; yield its base URL (no trailing slash)."""
     # Bind the socket here and hand it to uvicorn: no window in which another process could take the port.

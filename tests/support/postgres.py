@@ -218,6 +218,17 @@ def drop_database(server_url: str, name: str) -> None:
     _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextlib.contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, uniquely named database on the server, dropped afterwards; yields its URL."""
+    name = unique_database_name()
+    url = create_database(server_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(server_url, name)
+
+
 def _admin(server_url: str, statement: str) -> None:
     # CREATE/DROP DATABASE cannot run inside a transaction block. The server URL's own database is never the one
     # created or dropped (names are unique), so it serves as the maintenance connection.
