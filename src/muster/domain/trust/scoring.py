@@ -134,8 +134,9 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     plain = graph.undirected()
     weighted = plain
     share = np.ones(n)
+    common = None
     if config.support is not None and plain.nnz:
-        weighted, _ = supported(plain, config.support)
+        weighted, common = supported(plain, config.support)
         before = np.asarray(plain.sum(axis=1)).ravel()
         after = np.asarray(weighted.sum(axis=1)).ravel()
         share = np.divide(after, before, out=np.zeros(n), where=before > 0)
@@ -145,7 +146,7 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     relative = result.trust / average if average > 0 else result.trust
     value = relative / (1.0 + relative)
     value[seed_idx] = 1.0
-    rings = find_rings(weighted, plain, result.trust, reached, seed_idx, config.rings) if n else []
+    rings = find_rings(weighted, plain, result.trust, reached, seed_idx, config.rings, common) if n else []
     ring_of = np.zeros(n, dtype=np.int32)
     for ring in rings:
         ring_of[ring.members] = ring.number
