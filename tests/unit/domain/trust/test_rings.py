@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from muster.domain.trust import RingRule, VouchGraph, score
+from muster.domain.trust import RingRule, ScoringConfig, VouchGraph, score
 from muster.domain.trust.rings import sweep_conductance
 
 from .conftest import SEEDS, community, ring
@@ -30,10 +30,22 @@ class TestRingRules:
         assert not report.flag.any()
 
     def test_a_stricter_rule_can_switch_flags_off(self, honest_with_ring):
-        from muster.domain.trust import ScoringConfig
-
         strict = ScoringConfig(rings=RingRule(max_conductance=1e-9))
         assert not score(honest_with_ring, SEEDS, strict).flag.any()
+
+    def test_an_unseeded_circle_known_through_shared_contacts_is_not_a_ring(self):
+        # The circle c has no seed and only two vouches from the seeds' side, both closing triangles (h5
+        # knows c0 and c1, who know each other); the ring won one vouch that closes none.
+        edges = community("h", 40) + community("c", 30) + ring("f", 8) + [("h5", "c0"), ("h5", "c1"), ("h15", "f0")]
+        graph = VouchGraph.from_edges(edges)
+
+        def flagged(rule: RingRule) -> set[str]:
+            report = score(graph, SEEDS, ScoringConfig(rings=rule))
+            return {graph.ids[i] for i in np.flatnonzero(report.flag)}
+
+        fakes = {f"f{i}" for i in range(8)}
+        assert flagged(RingRule(acquainted=None)) == fakes | {f"c{i}" for i in range(30)}
+        assert flagged(RingRule()) == fakes
 
     def test_groups_below_the_minimum_size_are_not_rings(self):
         edges = community("h", 30) + [("h3", "p"), ("p", "q"), ("q", "p")]

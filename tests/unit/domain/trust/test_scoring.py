@@ -30,6 +30,15 @@ class TestRingDetection:
         fake = np.array([node.startswith("f") for node in honest_with_ring.ids])
         assert report.score[fake].max() < report.score[~fake].min()
 
+    def test_ring_members_score_a_discounted_share_of_their_trust(self, honest_with_ring):
+        discounted = score(honest_with_ring, SEEDS)
+        plain = score(honest_with_ring, SEEDS, ScoringConfig(ring_discount=1.0))
+        ring = discounted.flag
+        assert ring.any()
+        assert np.allclose(discounted.score[ring], ScoringConfig().ring_discount * plain.score[ring])
+        assert np.array_equal(discounted.score[~ring], plain.score[~ring])
+        assert np.array_equal(discounted.relative_trust, plain.relative_trust)
+
     def test_an_honest_chain_is_not_flagged(self, honest_chain):
         report = score(honest_chain, ["seed"])
         assert not report.flag.any()
