@@ -113,7 +113,7 @@ def _best_cut(cut: sp.csr_matrix, order: np.ndarray, trusted: np.ndarray, degree
 
 
 def _acquainted(a: sp.csr_matrix, plain: sp.csr_matrix, common: np.ndarray, chosen: np.ndarray,
-                reached: np.ndarray, share: float, restart: float, steps: int) -> np.ndarray:
+                trust: np.ndarray, share: float, restart: float, steps: int) -> np.ndarray:
     """Mask over `chosen`: members whose neighbourhood inside the flagged set is joined to the trusted region
     mostly by vouches backed by shared contacts (an honest circle no seed has reached yet), not by vouches
     that close no triangle (attack edges).
@@ -130,10 +130,13 @@ def _acquainted(a: sp.csr_matrix, plain: sp.csr_matrix, common: np.ndarray, chos
     counts = np.diff(plain.indptr)
     rows = np.repeat(np.arange(n), counts)
     cols = plain.indices
-    out = (pos[rows] >= 0) & (pos[cols] < 0) & reached[cols]
+    out = (pos[rows] >= 0) & (pos[cols] < 0)
+    # A vouch counts as much as its outside end is trusted (capped at the average): Sybils just outside
+    # the sweep cut vouch among themselves with shared contacts too, but carry little trust.
+    weight = np.minimum(trust[cols[out]], 1.0)
     backed = common[out] > 0
-    start = np.stack([np.bincount(pos[rows[out]], weights=backed, minlength=k),
-                      np.bincount(pos[rows[out]], weights=~backed, minlength=k)], axis=1)
+    start = np.stack([np.bincount(pos[rows[out]], weights=weight * backed, minlength=k),
+                      np.bincount(pos[rows[out]], weights=weight * ~backed, minlength=k)], axis=1)
     inner = a[chosen][:, chosen]
     degree = np.asarray(inner.sum(axis=1)).ravel()
     step = sp.diags(np.divide(1.0, degree, out=np.zeros(k), where=degree > 0)) @ inner
@@ -146,7 +149,8 @@ def _acquainted(a: sp.csr_matrix, plain: sp.csr_matrix, common: np.ndarray, chos
 
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
                seeds: np.ndarray, rule: RingRule, common: np.ndarray | None = None) -> list[Ring]:
-    """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths.
+    """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths, `trust`
+    degree-normalised and relative to the average (1 = average), `common` the shared contacts per pair.
 
     Evidence counts pairs of people (a pair vouching both ways is one), from `plain`'s structure.
     """
@@ -170,7 +174,7 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
         return []
     chosen = np.sort(np.concatenate(picked))
     if rule.acquainted is not None and common is not None:
-        chosen = chosen[~_acquainted(a, plain, common, chosen, reached, rule.acquainted, rule.restart, rule.steps)]
+        chosen = chosen[~_acquainted(a, plain, common, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
     sub = plain[chosen][:, chosen]
     count, labels = connected_components(sub, directed=False)
     sizes = np.bincount(labels, minlength=count)

@@ -151,7 +151,7 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     relative = result.trust / average if average > 0 else result.trust
     value = relative / (1.0 + relative)
     value[seed_idx] = 1.0
-    rings = find_rings(weighted, plain, result.trust, reached, seed_idx, config.rings, common) if n else []
+    rings = find_rings(weighted, plain, relative, reached, seed_idx, config.rings, common) if n else []
     ring_of = np.zeros(n, dtype=np.int32)
     for ring in rings:
         ring_of[ring.members] = ring.number
