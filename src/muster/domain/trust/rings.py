@@ -42,7 +42,10 @@ class RingRule:
 
     `acquainted`: the share of backed vouches to the trusted region from which a flagged member's circle
     counts as honest and is unflagged (None: keep every member); the evidence is averaged over the circle
-    by `steps` of a walk restarting with probability `restart` (see `_acquainted`).
+    by `steps` of a walk restarting with probability `restart` (see `_acquainted`). `absorb`: a reached
+    node outside the cut that gives at least this share of its support-weighted vouch strength to flagged
+    members joins them (a fake whose vouches from outside lifted it just above the cut; honest members
+    reach a ring only by vouches that close no triangle, which weigh little). None turns it off.
     """
 
     max_conductance: float = 0.05
@@ -52,6 +55,7 @@ class RingRule:
     passes: int = 1
     acquainted: float | None = 0.05
     restart: float = 0.05
+    absorb: float | None = 0.5
     steps: int = 20
 
 
@@ -147,6 +151,25 @@ def _acquainted(a: sp.csr_matrix, plain: sp.csr_matrix, common: np.ndarray, chos
     return (total > 0) & (x[:, 0] >= share * total)
 
 
+def _absorb(a: sp.csr_matrix, chosen: np.ndarray, candidates: np.ndarray, share: float,
+            rounds: int = 10) -> np.ndarray:
+    """`chosen` grown by the candidates that give at least `share` of their support-weighted vouch strength
+    to its members, repeated until nothing changes (or `rounds`)."""
+    n = a.shape[0]
+    degree = np.asarray(a.sum(axis=1)).ravel()
+    member = np.zeros(n, dtype=bool)
+    member[chosen] = True
+    open_ = np.zeros(n, dtype=bool)
+    open_[candidates] = True
+    for _ in range(rounds):
+        toward = a @ member.astype(np.float64)
+        add = open_ & ~member & (toward >= share * degree) & (degree > 0)
+        if not add.any():
+            break
+        member |= add
+    return np.flatnonzero(member)
+
+
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
                seeds: np.ndarray, rule: RingRule, common: np.ndarray | None = None) -> list[Ring]:
     """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths, `trust`
@@ -175,6 +198,8 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     chosen = np.sort(np.concatenate(picked))
     if rule.acquainted is not None and common is not None:
         chosen = chosen[~_acquainted(a, plain, common, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
+    if rule.absorb is not None and len(chosen):
+        chosen = _absorb(a, chosen, candidates, rule.absorb)
     sub = plain[chosen][:, chosen]
     count, labels = connected_components(sub, directed=False)
     sizes = np.bincount(labels, minlength=count)

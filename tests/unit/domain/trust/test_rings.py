@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from muster.domain.trust import RingRule, ScoringConfig, VouchGraph, score
-from muster.domain.trust.rings import sweep_conductance
+from muster.domain.trust.rings import _absorb, sweep_conductance
 
 from .conftest import SEEDS, community, ring
 
@@ -46,6 +46,19 @@ class TestRingRules:
         fakes = {f"f{i}" for i in range(8)}
         assert flagged(RingRule(acquainted=None)) == fakes | {f"c{i}" for i in range(30)}
         assert flagged(RingRule()) == fakes
+
+    def test_a_node_vouching_mostly_with_flagged_members_joins_them_and_an_honest_neighbour_does_not(self):
+        # f0-f2 are flagged; x's vouches go to them with shared contacts (full weight), h's one vouch into
+        # the group closes no triangle (support-weighted down to 0.02) and the rest go to h2, h3.
+        graph = VouchGraph.from_edges([("f0", "f1"), ("f1", "f2"), ("f2", "f0"), ("x", "f0"), ("x", "f1"),
+                                       ("x", "h"), ("h", "f2"), ("h", "h2"), ("h", "h3"), ("h2", "h3")])
+        a = graph.undirected().tolil()
+        for u, v, w in (("x", "h", 0.1), ("h", "f2", 0.02)):
+            i, j = graph.index_of(u), graph.index_of(v)
+            a[i, j] = a[j, i] = w
+        ids = lambda names: np.array([graph.index_of(v) for v in names])  # noqa: E731
+        grown = _absorb(a.tocsr(), ids(["f0", "f1", "f2"]), ids(["f0", "f1", "f2", "x", "h", "h2", "h3"]), 0.5)
+        assert {graph.ids[i] for i in grown} == {"f0", "f1", "f2", "x"}
 
     def test_groups_below_the_minimum_size_are_not_rings(self):
         edges = community("h", 30) + [("h3", "p"), ("p", "q"), ("q", "p")]
