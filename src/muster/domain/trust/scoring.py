@@ -100,29 +100,73 @@ class TrustReport:
             support_share=float(self.support_share[i]), ring=ring, text=self.reasons([i])[0])
 
     def reasons(self, nodes: Iterable[int] | None = None) -> list[str]:
-        """One-line reasons for the given node indices (all nodes by default), built in bulk."""
+        """One-line reasons for the given node indices (all nodes by default), built in bulk.
+
+        Most nodes share their reason with many others (a million nodes have some 30,000 distinct ones), so
+        each distinct reason is formatted once and handed to every node that has it.
+        """
         idx = np.arange(self.graph.n) if nodes is None else np.fromiter(nodes, dtype=np.int64)
+        if not len(idx):
+            return []
         is_seed = np.zeros(self.graph.n, dtype=bool)
         is_seed[self.seeds] = True
         ring_text = [""] + [
             f"suspected ring {r.number}: {r.size} members, {r.internal_vouches} vouching pairs among them, "
             f"{r.external_vouches} with anyone else" for r in self.rings]
-        rel = self.relative_trust[idx].tolist()
-        hops = self.hops[idx].tolist()
-        share = np.round(100 * self.support_share[idx]).astype(np.int64).tolist()
+        rel = self.relative_trust[idx]
+        hops = self.hops[idx]
+        share = np.round(100 * self.support_share[idx]).astype(np.int64)
         kind = np.where(is_seed[idx], -3, np.where(self.ring_of[idx] > 0, self.ring_of[idx],
-                                                   np.where(self.hops[idx] == UNREACHED, -2, -1))).tolist()
+                                                   np.where(hops == UNREACHED, -2, -1))).astype(np.int64)
         template = "trust %.2fx the average; %d vouch hop%s from a seed; %d%% of vouch strength backed by shared contacts"
         fixed = {-3: "seed: trusted a priori", -2: "no vouch path from any seed"}
-        out: list[str] = []
-        for k, r, h, sh in zip(kind, rel, hops, share):
+
+        def text(i: int) -> str:
+            k, r, h, sh = int(kind[i]), float(rel[i]), int(hops[i]), int(share[i])
             if k == -1:
-                out.append(template % (r, h, "" if h == 1 else "s", sh))
-            elif k > 0:
-                out.append(f"{ring_text[k]}; trust {r:.2f}x the average")
-            else:
-                out.append(fixed[k])
-        return out
+                return template % (r, h, "" if h == 1 else "s", sh)
+            if k > 0:
+                return f"{ring_text[k]}; trust {r:.2f}x the average"
+            return fixed[k]
+
+        # Group by what the text shows. The trust shows in hundredths: rint(100 r) is what '%.2f' prints
+        # unless 100 r lies within rounding error of a half, or is huge or not finite; such a node is
+        # formatted on its own (its `solo` key is unique).
+        hundredths = rel * 100
+        cents = np.rint(hundredths)
+        numbered = kind != -3
+        numbered &= kind != -2
+        plain = kind == -1
+        with np.errstate(invalid="ignore"):
+            exact = np.abs(hundredths) < 2**32
+            exact &= np.abs(hundredths - np.floor(hundredths) - 0.5) > 1e-6
+        solo = np.where(numbered & ~exact, np.arange(1, len(idx) + 1), 0)
+        columns = [np.where(plain, share, 0), np.where(plain, hops, 0),
+                   np.where(numbered & exact, cents, 0.0).astype(np.int64), kind, solo]
+        # One int64 key sorts several times faster than a lexsort; it fits unless the ranges are vast.
+        key = np.zeros(len(idx), dtype=np.int64)
+        span = 1
+        for column in columns:
+            low = int(column.min())
+            width = int(column.max()) - low + 1
+            span *= width
+            if span < 2**63:
+                key *= width
+                key += column - low
+        if span < 2**63:
+            order, columns = np.argsort(key, kind="stable"), [key]
+        else:
+            order = np.lexsort(columns)
+        first = np.zeros(len(order), dtype=bool)
+        first[0] = True
+        for column in columns:
+            ordered = column[order]
+            first[1:] |= ordered[1:] != ordered[:-1]
+        group = np.empty(len(order), dtype=np.int64)
+        group[order] = np.cumsum(first) - 1
+        texts = np.empty(int(np.count_nonzero(first)), dtype=object)
+        texts[:] = [text(i) for i in order[first].tolist()]
+        return texts[group].tolist()  # type: ignore[no-any-return]
 
 
 def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None = None) -> TrustReport:
