@@ -34,6 +34,8 @@ class VouchGraph:
     dropped_self_vouches: int = 0
     merged_duplicates: int = 0
     _index: dict[str, int] = field(default_factory=dict, repr=False)
+    # The vouches' CSR structure (indptr, indices) when the build made it anyway; `undirected` reuses it.
+    _rows: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @classmethod
     def from_edges(cls, edges: Iterable[tuple[str, str] | tuple[str, str, float]]) -> VouchGraph:
@@ -60,8 +62,10 @@ class VouchGraph:
                     weight: np.ndarray | None = None) -> VouchGraph:
         """Build from node ids and parallel index arrays (the fast path for batch files)."""
         n = len(ids)
-        src = np.asarray(src, dtype=np.int64)
-        dst = np.asarray(dst, dtype=np.int64)
+        # Batch files hand over int32 codes: SciPy's sparse builds take them as they are.
+        src, dst = np.asarray(src), np.asarray(dst)
+        if src.dtype.kind not in "iu" or dst.dtype.kind not in "iu":
+            src, dst = src.astype(np.int64), dst.astype(np.int64)
         if src.shape != dst.shape or src.ndim != 1:
             raise InputError("voucher and vouchee arrays differ in shape")
         if len(src) and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
@@ -85,13 +89,15 @@ class VouchGraph:
             # Equal strengths (the usual batch file): SciPy's counting-sort CSR build, duplicates summed.
             matrix = sp.csr_matrix((np.ones(len(src), dtype=np.float32), (src, dst)), shape=(n, n))
             merged = int(len(src) - matrix.nnz)
-            src = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
-            dst = matrix.indices.astype(np.int64)
+            # src and dst in SciPy's index type (int32 below 2^31 nodes), dst shared with the matrix.
+            src = np.repeat(np.arange(n, dtype=matrix.indices.dtype), np.diff(matrix.indptr))
+            dst = matrix.indices
             strength = float(weight[0]) if weight is not None and len(weight) else 1.0
-            return cls(ids, src, dst, np.full(len(dst), strength), dropped, merged)
+            return cls(ids, src, dst, np.full(len(dst), strength), dropped, merged,
+                       _rows=(matrix.indptr, matrix.indices))
         assert weight is not None
         width = max(n, 1)
-        key = src * width + dst
+        key = src.astype(np.int64) * width + dst
         order = np.argsort(key, kind="stable")
         key, weight = key[order], weight[order]
         first = np.ones(len(key), dtype=bool)
@@ -140,9 +146,13 @@ class VouchGraph:
     def undirected(self) -> sp.csr_matrix:
         """Symmetric strength matrix: a pair's weight is the sum of its vouches in both directions."""
         # The vouches are sorted by (src, dst) and unique, so the CSR arrays can be laid down directly.
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.src, minlength=self.n), out=indptr[1:])
-        a = sp.csr_matrix((self.weight, self.dst, indptr), shape=(self.n, self.n))
+        if self._rows is not None:
+            indptr, indices = self._rows
+        else:
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.src, minlength=self.n), out=indptr[1:])
+            indices = self.dst
+        a = sp.csr_matrix((self.weight, indices, indptr), shape=(self.n, self.n))
         a.has_sorted_indices = True
         a = (a + a.T.tocsr()).tocsr()
         a.eliminate_zeros()

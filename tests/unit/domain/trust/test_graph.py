@@ -56,3 +56,24 @@ class TestVouchGraph:
         assert sorted(graph.vouchers("x")) == ["a", "b"]
         assert graph.vouchees("x") == ["c"]
         assert graph.vouchers("nobody") == [] and graph.vouchees("nobody") == []
+
+    @pytest.mark.parametrize("dtype", [np.int32, np.int64])
+    def test_int32_and_int64_codes_build_the_same_graph(self, dtype):
+        rng = np.random.default_rng(5)
+        src, dst = rng.integers(0, 300, 3000), rng.integers(0, 300, 3000)
+        ids = [f"n{i}" for i in range(300)]
+        graph = VouchGraph.from_arrays(ids, src.astype(dtype), dst.astype(dtype))
+        pairs = sorted({(s, d) for s, d in zip(src.tolist(), dst.tolist()) if s != d})
+        assert list(zip(graph.src.tolist(), graph.dst.tolist())) == pairs
+        assert graph.merged_duplicates == len(src) - graph.dropped_self_vouches - len(pairs)
+        expected = np.zeros((300, 300))
+        for s, d in pairs:
+            expected[s, d] += 1.0
+            expected[d, s] += 1.0
+        assert np.array_equal(graph.undirected().toarray(), expected)
+
+    def test_weighted_int32_codes_do_not_overflow_the_pair_key(self):
+        n = 70_000  # n * n is beyond int32
+        graph = VouchGraph.from_arrays([str(i) for i in range(n)], np.array([n - 1, 0], dtype=np.int32),
+                                       np.array([n - 2, n - 1], dtype=np.int32), np.array([0.5, 1.0]))
+        assert graph.src.tolist() == [0, n - 1] and graph.dst.tolist() == [n - 1, n - 2]
