@@ -20,10 +20,13 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
+import mmap
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -54,9 +57,12 @@ class _Refused(Exception):
     """Arrow's reading is not the whole story (an empty id): read the file with the csv module."""
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes: memory-mapped (the page cache already holds them: no copy) unless gzipped."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data: bytes | mmap.mmap = (mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                                       if os.fstat(fh.fileno()).st_size else b"")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if data[:2] == b"\x1f\x8b":
@@ -64,12 +70,13 @@ def _read_bytes(path: Path) -> bytes:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise InputError(f"{path}: not a readable gzip file ({exc})") from None
-    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return data
 
 
-def _header(path: Path, data: bytes, required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[list[str], int]:
-    end = data.find(b"\n")
-    line = (data if end < 0 else data[:end]).rstrip(b"\r")
+def _header(path: Path, data: bytes | mmap.mmap, start: int, required: tuple[str, ...],
+            optional: tuple[str, ...]) -> tuple[list[str], int]:
+    end = data.find(b"\n", start)
+    line = (data[start:] if end < 0 else data[start:end]).rstrip(b"\r")
     try:
         names = [name.strip().strip('"') for name in line.decode("utf-8").split(",")]
     except UnicodeDecodeError:
@@ -84,7 +91,8 @@ def _header(path: Path, data: bytes, required: tuple[str, ...], optional: tuple[
 def read_table(path: Path, ids: tuple[str, ...], numbers: tuple[str, ...] = ()) -> Table:
     """Read the id columns `ids` (required, one shared id space) and the optional number columns."""
     data = _read_bytes(path)
-    names, offset = _header(path, data, ids, numbers)
+    start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+    names, offset = _header(path, data, start, ids, numbers)
     present = [c for c in numbers if c in names]
     end = len(data)
     while end > offset and data[end - 1] in b"\r\n":
@@ -92,34 +100,60 @@ def read_table(path: Path, ids: tuple[str, ...], numbers: tuple[str, ...] = ()) 
     if end <= offset:
         empty = np.zeros(0, dtype=np.int64)
         return Table(0, [], {c: empty for c in ids}, {c: np.zeros(0) for c in present})
+    source = pa.py_buffer(data).slice(start, end - start)
+    options = {
+        "parse_options": pa_csv.ParseOptions(ignore_empty_lines=False, newlines_in_values=data.find(b'"') >= 0),
+        "convert_options": pa_csv.ConvertOptions(
+            column_types={**{c: pa.string() for c in ids}, **{c: pa.float64() for c in present}},
+            include_columns=[*ids, *present], null_values=[], strings_can_be_null=False)}
     try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(memoryview(data)[:end])),
-            parse_options=pa_csv.ParseOptions(ignore_empty_lines=False, newlines_in_values=b'"' in data),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={**{c: pa.string() for c in ids}, **{c: pa.float64() for c in present}},
-                include_columns=[*ids, *present], null_values=[], strings_can_be_null=False))
-        rows = table.num_rows
-        values, codes = _encode([chunk for c in ids for chunk in table.column(c).chunks], rows)
+        table = _read_decimal_ids(source, options, ids, present) or _read_any_ids(source, options, ids, present)
     except (pa.ArrowInvalid, _Refused):
-        return _read_slow(path, data[:end], names, ids, present)
-    return Table(rows, values, {c: codes[k * rows:(k + 1) * rows] for k, c in enumerate(ids)},
-                 {c: table.column(c).to_numpy() for c in present})
+        return _read_slow(path, data[start:end], names, ids, present)
+    return table
 
 
-def _encode(chunks: list[pa.Array], rows: int) -> tuple[list[str], np.ndarray]:
-    """The distinct ids in node order, and each field's node index."""
-    values = _decimal_fields(chunks, rows)
-    if values is not None and int(values.max()) <= 8 * len(values) + _DIRECT_SLACK:
-        present = np.zeros(int(values.max()) + 1, dtype=bool)
-        present[values] = True
-        node = np.cumsum(present, dtype=_code_type(len(values)))
-        node -= 1
-        return np.flatnonzero(present).astype(str).tolist(), node[values]
-    dictionary, codes = _dictionary_encode(chunks, rows)
+def _read_decimal_ids(source: pa.Buffer, options: dict[str, Any], ids: tuple[str, ...],
+                      numbers: list[str]) -> Table | None:
+    """The usual batch file, database keys: canonical decimals of a dense range. Streamed once, each batch's
+    ids kept only as int32 values, then numbered through a direct-address table. None for any other file."""
+    values: list[list[np.ndarray]] = [[] for _ in ids]
+    nums: dict[str, list[np.ndarray]] = {c: [] for c in numbers}
+    top = -1
+    for batch in pa_csv.open_csv(pa.BufferReader(source), **options):
+        for column, parts in zip(ids, values):
+            part = _decimals(batch.column(column), pa.int32())
+            if part is None:
+                return None
+            top = max(top, int(part.max())) if len(part) else top
+            parts.append(part)
+        for column in numbers:
+            nums[column].append(batch.column(column).to_numpy())
+    rows = sum(len(part) for part in values[0])
+    if top > 8 * len(ids) * rows + _DIRECT_SLACK:
+        return None
+    present = np.zeros(top + 1, dtype=bool)
+    for part in itertools.chain.from_iterable(values):
+        present[part] = True
+    node = np.cumsum(present, dtype=np.int32)
+    node -= 1
+    codes = {column: np.concatenate(parts) for column, parts in zip(ids, values)}
+    for column in ids:
+        codes[column] = node[codes[column]]
+    return Table(rows, list(map(str, np.flatnonzero(present).tolist())), codes,
+                 {column: np.concatenate(parts) for column, parts in nums.items()})
+
+
+def _read_any_ids(source: pa.Buffer, options: dict[str, Any], ids: tuple[str, ...], numbers: list[str]) -> Table:
+    """Any ids: Arrow's hash kernel over all fields gives the distinct ids, numbered as the module says."""
+    table = pa_csv.read_csv(pa.BufferReader(source), **options)
+    rows = table.num_rows
+    dictionary, codes = _dictionary_encode([chunk for c in ids for chunk in table.column(c).chunks], rows)
     if not pc.all(pc.greater(pc.binary_length(dictionary), 0)).as_py():
         raise _Refused  # an empty id: the csv module names its line
-    return _numbered(dictionary, codes)
+    values, codes = _numbered(dictionary, codes)
+    return Table(rows, values, {c: codes[k * rows:(k + 1) * rows] for k, c in enumerate(ids)},
+                 {c: table.column(c).to_numpy() for c in numbers})
 
 
 def _code_type(count: int) -> type[np.signedinteger]:
@@ -127,34 +161,30 @@ def _code_type(count: int) -> type[np.signedinteger]:
     return np.int32 if count < 2**31 else np.int64
 
 
-def _decimal_fields(chunks: list[pa.Array], rows: int) -> np.ndarray | None:
-    """Every field's value when all are canonical decimals, else None."""
-    with ThreadPoolExecutor(2 if rows >= _PARALLEL_FROM else 1) as pool:
-        parts = list(pool.map(_decimals, chunks))
-    if any(part is None for part in parts):
-        return None
-    return np.concatenate(parts)  # type: ignore[arg-type]
-
-
-def _decimals(ids: pa.Array) -> np.ndarray | None:
-    """The ids' values if every one is a canonical decimal (digits only, no leading zero), else None."""
+def _decimals(ids: pa.Array, kind: pa.DataType = pa.int64()) -> np.ndarray | None:
+    """The ids' values if every one is a canonical decimal (digits only, no leading zero) that fits `kind`."""
     if not pc.all(pc.ascii_is_decimal(ids)).as_py():  # false for an empty id as well
         return None
-    if pc.any(pc.and_(pc.starts_with(ids, "0"), pc.greater(pc.binary_length(ids), 1))).as_py():
-        return None
     try:
-        return pc.cast(ids, pa.int64()).to_numpy()
-    except pa.ArrowInvalid:  # more than 18 digits
+        values = pc.cast(ids, kind).to_numpy()
+    except pa.ArrowInvalid:  # too many digits for `kind`
         return None
+    # Without leading zeros the ids have, all told, exactly as many bytes as their values have digits.
+    digits, power, top = len(values), 10, int(values.max()) if len(values) else 0
+    while power <= top:
+        digits += int(np.count_nonzero(values >= power))
+        power *= 10
+    offsets = np.frombuffer(ids.buffers()[1], dtype=np.int32, count=len(ids) + 1, offset=4 * ids.offset)
+    return values if digits == int(offsets[-1] - offsets[0]) else None  # type: ignore[no-any-return]
 
 
 def _dictionary_encode(chunks: list[pa.Array], rows: int) -> tuple[pa.Array, np.ndarray]:
     """Distinct ids (in no particular order) and each field's index among them: Arrow's hash kernel on
     each half of the fields in its own thread, the second half's distinct ids then looked up in the first's."""
     half = len(chunks) // 2 if rows >= _PARALLEL_FROM else 0
-    parts = [part for part in (chunks[:half], chunks[half:]) if part]
-    with ThreadPoolExecutor(len(parts)) as pool:
-        encoded = list(pool.map(lambda part: pa.chunked_array(part, pa.string()).dictionary_encode(), parts))
+    halves = [pa.chunked_array(part, pa.string()) for part in (chunks[:half], chunks[half:]) if part]
+    with ThreadPoolExecutor(len(halves)) as pool:
+        encoded = list(pool.map(lambda part: part.dictionary_encode(), halves))
     dictionary = pa.array([], pa.string())
     codes = []
     for part in encoded:
