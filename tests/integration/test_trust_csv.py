@@ -9,6 +9,7 @@ import pytest
 from muster.cli import trust_csv
 from muster.cli.trust_csv import _fixed, _read_slow, read_table
 from muster.domain.errors import InputError
+from muster.domain.trust import VouchGraph, score
 
 PAIRS = ("voucher", "vouchee")
 
@@ -100,3 +101,18 @@ class TestScoreFormatting:
     def test_negative_huge_and_non_finite_values_fall_back_to_python(self):
         values = np.array([-0.25, 1e20, np.inf, np.nan, -0.0])
         assert _fixed(values, 6).to_pylist() == [f"{v:.6f}" for v in values.tolist()]
+
+
+class TestWriteScores:
+    @pytest.mark.parametrize("rows_per_slice", [3, 1 << 17])
+    def test_every_line_reads_as_id_score_flag_and_quoted_reason(self, tmp_path, monkeypatch, rows_per_slice):
+        monkeypatch.setattr(trust_csv, "_WRITE_ROWS", rows_per_slice)
+        community = [(f"h{i}", f"h{(i + d) % 12}") for i in range(12) for d in (1, 2)]
+        graph = VouchGraph.from_edges([*community, ("h0", 'odd,"id"'), ('odd,"id"', "h3")])
+        report = score(graph, ["h0"])
+        out = tmp_path / "scores.csv"
+        trust_csv.write_scores(out, report)
+        quoted = ['"odd,""id"""' if node == 'odd,"id"' else node for node in graph.ids]
+        expected = "".join(f'{node},{value:.6f},{"true" if flag else "false"},"{reason}"\n' for node, value, flag, reason
+                           in zip(quoted, report.score.tolist(), report.flag.tolist(), report.reasons()))
+        assert out.read_text() == "id,score,flag,reason\n" + expected

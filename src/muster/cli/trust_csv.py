@@ -1,10 +1,11 @@
 """Reading and writing the `muster trust` batch files (EDGES.csv, SEEDS.csv, SCORES.csv) with Apache Arrow.
 
 A million-node, ten-million-vouch file must go in and out in about a second, which the `csv` module cannot
-do. Arrow's CSV reader parses on both cores (quoted fields, CRLF and UTF-8 checks included) and its hash
-kernels turn ids into node indices; ids that are canonical decimals (database keys: no sign, no leading
-zero) skip the hashing and go through a direct-address table. Ids are taken verbatim (no trimming); a UTF-8
-byte-order mark, gzip and trailing blank lines are allowed; a blank line in the middle is a malformed line.
+do. Arrow's CSV reader parses on both cores (quoted fields, CRLF and UTF-8 checks included) from the
+memory-mapped file. Ids that are canonical decimals of a dense range (database keys: no sign, no leading
+zero) are streamed batch by batch, kept as int32 values and numbered through a direct-address table; any
+other ids go through Arrow's hash kernel. Ids are taken verbatim (no trimming); a UTF-8 byte-order mark,
+gzip and trailing blank lines are allowed; a blank line in the middle is a malformed line.
 
 Nodes are numbered in a fixed order, whichever way a file is read: the support estimate draws one hash
 per node index, so the numbering decides the scores' last digits. Decimal ids go in numeric order; other
@@ -23,6 +24,7 @@ import io
 import itertools
 import mmap
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,25 +268,36 @@ def _read_slow(path: Path, data: bytes, names: list[str], ids: tuple[str, ...], 
                  {c: np.asarray(v, dtype=np.float64) for c, v in nums.items()})
 
 
+_WRITE_ROWS = 1 << 17
+
+
 def write_scores(path: Path, report: TrustReport) -> None:
-    """Write `id,score,flag,reason` for every node of the report, each line assembled by Arrow kernels."""
-    ids = pa.array(report.graph.ids, pa.string())
-    special = pc.match_substring_regex(ids, r'[,"\n\r]')
-    if pc.any(special).as_py():
-        ids = pc.if_else(special, pc.binary_join_element_wise('"', pc.replace_substring(ids, '"', '""'), '"', ""), ids)
-    flags = pa.array(["false", "true"]).take(pa.array(report.flag.astype(np.int8)))
-    reasons = pa.array(report.reasons(), pa.string())  # a reason never holds a double quote: wrap, no escaping
-    lines = pc.binary_join_element_wise(ids, _fixed(report.score, 6), flags, pc.binary_join_element_wise(
-        '"', reasons, '"\n', ""), ",")
+    """Write `id,score,flag,reason` for every node of the report, lines assembled by Arrow kernels a slice of
+    rows at a time (the whole file at once would hold a few hundred megabytes for a million nodes)."""
+    reasons = report.reasons()  # a reason never holds a double quote: wrapping it is all the quoting it needs
     try:
         with open(path, "wb") as fh:
             fh.write(b"id,score,flag,reason\n")
-            if len(lines):
+            for lo in range(0, report.graph.n, _WRITE_ROWS):
+                rows = slice(lo, lo + _WRITE_ROWS)
+                lines = _lines(report.graph.ids[rows], report.score[rows], report.flag[rows], reasons[rows])
                 _, offsets, text = lines.buffers()
                 start, stop = np.frombuffer(offsets, dtype=np.int32)[[lines.offset, lines.offset + len(lines)]]
                 fh.write(memoryview(text)[start:stop])
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _lines(ids: Sequence[str], scores: np.ndarray, flags: np.ndarray, reasons: list[str]) -> pa.Array:
+    """One CSV line per row, newline included."""
+    id_text = pa.array(ids, pa.string())
+    special = pc.match_substring_regex(id_text, r'[,"\n\r]')
+    if pc.any(special).as_py():
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(id_text, '"', '""'), '"', "")
+        id_text = pc.if_else(special, quoted, id_text)
+    flag_text = pa.array(["false", "true"]).take(pa.array(flags.astype(np.int8)))
+    reason_text = pc.binary_join_element_wise('"', pa.array(reasons, pa.string()), '"\n', "")
+    return pc.binary_join_element_wise(id_text, _fixed(scores, 6), flag_text, reason_text, ",")
 
 
 def _fixed(values: np.ndarray, places: int) -> pa.Array:
