@@ -209,6 +209,19 @@ class TestCascade:
         assert {f"app:{a}" for a in ring} <= set(seen.ring.members)
         assert seen.ring.internal_vouches >= 6 and seen.ring.external_vouches >= 1
 
+    def test_fakes_gain_nothing_by_vouching_for_honest_applicants(self, env):
+        # Each fake vouches for two honest applicants who know each other: counted both ways, those vouches
+        # would close triangles with honest people and hand the ring their trust.
+        container, people = env
+        honest, ring = self.ring(container, people, "farm")
+        for k, fake in enumerate(ring):
+            for target in honest[k:k + 2]:
+                vouch(container, people[Role.RECRUITER], f"app:{fake}", target, 1.0)
+        officer = people[Role.SECURITY_OFFICER]
+        seen = {a: container.trust.view(officer, a) for a in honest + ring}
+        assert all(seen[a].flag for a in ring)
+        assert max(seen[a].score for a in ring) < min(seen[a].score for a in honest)
+
     @pytest.mark.parametrize("role", [r for r in Role if r is not Role.SECURITY_OFFICER])
     def test_other_roles_cannot_read_trust_data(self, env, role):
         container, people = env

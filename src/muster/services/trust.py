@@ -174,7 +174,9 @@ class TrustService:
             (v.voucher, v.vouchee, 0.0 if v.voucher in distrusted or v.vouchee in distrusted else v.strength)
             for v in edges)
         try:
-            report: TrustReport | None = score(graph, seeds)
+            # An applicant's vouch carries trust to the vouchee only: fakes must not draw trust from honest
+            # applicants by vouching for them. A member's vouch counts both ways.
+            report: TrustReport | None = score(graph, seeds, one_way=[n for n in graph.ids if n.startswith("app:")])
         except InputError:  # no seed has given or received a vouch yet: nothing can be trusted
             report = None
         return Snapshot(graph, report, seeds, {(v.voucher, v.vouchee): v for v in edges}, distrusted,

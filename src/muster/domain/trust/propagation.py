@@ -70,22 +70,34 @@ def iterations_for(n: int, factor: float) -> int:
     return max(1, math.ceil(factor * math.log2(max(n, 2))))
 
 
-def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int) -> Propagation:
-    """Run `iterations` steps of T <- A D^-1 T from trust spread evenly over `seeds`."""
+def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int, flow: sp.csr_matrix | None = None) -> Propagation:
+    """Run `iterations` steps of T <- A D^-1 T from trust spread evenly over `seeds`.
+
+    `flow`, when given, is where trust may go: flow[u, v] is the strength with which u hands trust to v
+    (a subset of the symmetric `a`'s pairs, for vouches that carry trust one way only); each step is then
+    T <- F^T D_out^-1 T, and the trust is still divided by the degree in `a`.
+    """
     n = a.shape[0]
     # float32 halves the memory traffic of the products, which dominate; 7 digits are plenty for a ranking.
     a = a if a.dtype == np.float32 else a.astype(np.float32)
     degree = np.asarray(a.sum(axis=1, dtype=np.float64)).ravel()
     inv = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0).astype(np.float32)
+    step_matrix, step_inv = a, inv
+    if flow is not None:
+        flow = flow if flow.dtype == np.float32 else flow.astype(np.float32)
+        out = np.asarray(flow.sum(axis=1, dtype=np.float64)).ravel()
+        step_inv = np.divide(1.0, out, out=np.zeros(n), where=out > 0).astype(np.float32)
+        step_matrix = flow.T.tocsr()
     mass = np.zeros(n, dtype=np.float32)
     hops = np.full(n, UNREACHED, dtype=np.int32)
     if len(seeds):
         mass[seeds] = 1.0 / len(seeds)
         hops[seeds] = 0
     previous = mass
-    with _Product(a) as product:
+    with _Product(step_matrix) as product:
         for step in range(1, iterations + 1):
-            previous, mass = mass, product(mass * inv)  # a is symmetric: A D^-1 T with A = A^T
+            # Symmetric a: A D^-1 T with A = A^T; one-way vouches: F^T D_out^-1 T.
+            previous, mass = mass, product(mass * step_inv)
             new = (hops == UNREACHED) & (mass > 0)
             hops[new] = step
     # On a bipartite stretch (a chain, a star) trust alternates sides each step; the mean of the last two

@@ -116,31 +116,31 @@ def _best_cut(cut: sp.csr_matrix, order: np.ndarray, trusted: np.ndarray, degree
     return best + 1
 
 
-def _acquainted(a: sp.csr_matrix, plain: sp.csr_matrix, common: np.ndarray, chosen: np.ndarray,
+def _acquainted(a: sp.csr_matrix, inflow: sp.csr_matrix, backed: sp.csr_matrix, chosen: np.ndarray,
                 trust: np.ndarray, share: float, restart: float, steps: int) -> np.ndarray:
     """Mask over `chosen`: members whose neighbourhood inside the flagged set is joined to the trusted region
     mostly by vouches backed by shared contacts (an honest circle no seed has reached yet), not by vouches
     that close no triangle (attack edges).
 
-    Each flagged member starts with its backed and unbacked vouches to the trusted region; both are
-    averaged over the support-weighted vouches inside the flagged set by a walk with restart, so a whole
-    circle shares its evidence while the near-zero weight of an attack edge keeps the ring's evidence
+    `inflow` row v holds the pairs by which trust can reach v, `backed` (same shape) marks those whose ends
+    share contacts. Each flagged member starts with its backed and unbacked pairs to the trusted region;
+    both are averaged over the support-weighted vouches inside the flagged set by a walk with restart, so a
+    whole circle shares its evidence while the near-zero weight of an attack edge keeps the ring's evidence
     apart from an honest circle's.
     """
-    n = plain.shape[0]
+    n = a.shape[0]
     k = len(chosen)
-    pos = np.full(n, -1, dtype=np.int64)
-    pos[chosen] = np.arange(k)
-    counts = np.diff(plain.indptr)
-    rows = np.repeat(np.arange(n), counts)
-    cols = plain.indices
-    out = (pos[rows] >= 0) & (pos[cols] < 0)
-    # A vouch counts as much as its outside end is trusted (capped at the average): Sybils just outside
+    outside = np.ones(n, dtype=bool)
+    outside[chosen] = False
+    # A pair counts as much as its outside end is trusted (capped at the average): Sybils just outside
     # the sweep cut vouch among themselves with shared contacts too, but carry little trust.
-    weight = np.minimum(trust[cols[out]], 1.0)
-    backed = common[out] > 0
-    start = np.stack([np.bincount(pos[rows[out]], weights=weight * backed, minlength=k),
-                      np.bincount(pos[rows[out]], weights=weight * ~backed, minlength=k)], axis=1)
+    weight = np.where(outside, np.minimum(trust, 1.0), 0.0)
+    reaching = inflow[chosen]
+    reaching.data = np.ones_like(reaching.data, dtype=np.float64)
+    with_contacts = backed[chosen]
+    total = reaching @ weight
+    supported = with_contacts @ weight
+    start = np.stack([supported, total - supported], axis=1)
     inner = a[chosen][:, chosen]
     degree = np.asarray(inner.sum(axis=1)).ravel()
     step = sp.diags(np.divide(1.0, degree, out=np.zeros(k), where=degree > 0)) @ inner
@@ -154,7 +154,7 @@ def _acquainted(a: sp.csr_matrix, plain: sp.csr_matrix, common: np.ndarray, chos
 def _absorb(a: sp.csr_matrix, chosen: np.ndarray, candidates: np.ndarray, share: float,
             rounds: int = 10) -> np.ndarray:
     """`chosen` grown by the candidates that give at least `share` of their support-weighted vouch strength
-    to its members, repeated until nothing changes (or `rounds`)."""
+    (row u of `a`: what u gives) to its members, repeated until nothing changes (or `rounds`)."""
     n = a.shape[0]
     degree = np.asarray(a.sum(axis=1)).ravel()
     member = np.zeros(n, dtype=bool)
@@ -171,10 +171,14 @@ def _absorb(a: sp.csr_matrix, chosen: np.ndarray, candidates: np.ndarray, share:
 
 
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
-               seeds: np.ndarray, rule: RingRule, common: np.ndarray | None = None) -> list[Ring]:
+               seeds: np.ndarray, rule: RingRule, common: np.ndarray | None = None,
+               flow: tuple[sp.csr_matrix, sp.csr_matrix] | None = None) -> list[Ring]:
     """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths, `trust`
     degree-normalised and relative to the average (1 = average), `common` the shared contacts per pair.
 
+    `flow`, when some vouches carry trust one way only: the directed (strengths, support-weighted) pairs
+    giver -> receiver. Isolation is then measured by the trust that can flow into a group, and a node joins
+    a ring by what it gives to it, so that vouches a ring gives out neither hide it nor pull others in.
     Evidence counts pairs of people (a pair vouching both ways is one), from `plain`'s structure.
     """
     is_seed = np.zeros(a.shape[0], dtype=bool)
@@ -182,7 +186,12 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     candidates = np.flatnonzero(reached & ~is_seed)
     if len(candidates) < rule.min_size:
         return []
-    cut = plain if rule.cut_on_vouches else a
+    if flow is None:
+        inflow, inflow_weighted, outflow = plain, a, a
+    else:
+        inflow, inflow_weighted = flow[0].T.tocsr(), flow[1].T.tocsr()
+        outflow = flow[1]
+    cut = inflow if rule.cut_on_vouches else inflow_weighted
     degree = np.asarray(cut.sum(axis=1, dtype=np.float64)).ravel()
     order = candidates[np.argsort(trust[candidates], kind="stable")]
     trusted = np.flatnonzero(reached & is_seed)
@@ -197,9 +206,12 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
         return []
     chosen = np.sort(np.concatenate(picked))
     if rule.acquainted is not None and common is not None:
-        chosen = chosen[~_acquainted(a, plain, common, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
+        backed = sp.csr_matrix(((common > 0).astype(np.float64), plain.indices, plain.indptr), shape=plain.shape)
+        if flow is not None:
+            backed = backed.multiply(inflow != 0).tocsr()
+        chosen = chosen[~_acquainted(a, inflow, backed, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
     if rule.absorb is not None and len(chosen):
-        chosen = _absorb(a, chosen, candidates, rule.absorb)
+        chosen = _absorb(outflow, chosen, candidates, rule.absorb)
     sub = plain[chosen][:, chosen]
     count, labels = connected_components(sub, directed=False)
     sizes = np.bincount(labels, minlength=count)

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from muster.domain.errors import InputError
 from muster.domain.trust.graph import VouchGraph
@@ -169,11 +170,16 @@ class TrustReport:
         return texts[group].tolist()  # type: ignore[no-any-return]
 
 
-def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None = None) -> TrustReport:
+def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None = None, *,
+          one_way: Iterable[str] = ()) -> TrustReport:
     """Score every node of `graph` from the trusted `seeds` (ids).
 
     Seed ids the graph does not contain are ignored and listed in `unknown_seeds`; if none is left,
     InputError (nothing can be trusted without a seed). An empty graph gives an empty report.
+
+    Trust crosses a vouch in both directions, except a vouch given by a node in `one_way`: that one carries
+    trust to the vouchee only. The product puts applicants there, so that fakes cannot draw trust from honest
+    people simply by vouching for them (an honest member's vouch, won or not, still works both ways).
     """
     config = config or ScoringConfig()
     seed_idx, unknown = graph.indices_of(seeds)
@@ -181,24 +187,53 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     if n and not len(seed_idx):
         raise InputError("no seed is in the vouch graph: at least one seed must have given or received a vouch")
     plain = graph.undirected()
+    strengths = _one_way_strengths(graph, one_way)
     weighted = plain
     share = np.ones(n)
     common = None
     if config.support is not None and plain.nnz:
-        weighted, common = supported(plain, config.support)
+        # With one-way vouches a shared contact counts only if trust reaches both ends from it.
+        sets = strengths.T.tocsr() if strengths is not None else None
+        weighted, common = supported(plain, config.support, sets)
         before = np.asarray(plain.sum(axis=1)).ravel()
         after = np.asarray(weighted.sum(axis=1)).ravel()
         share = np.divide(after, before, out=np.zeros(n), where=before > 0)
-    result = propagate(weighted, seed_idx, iterations_for(n, config.iteration_factor))
+    flow = None
+    if strengths is not None:
+        factor = sp.csr_matrix((weighted.data / plain.data, plain.indices, plain.indptr), shape=(n, n))
+        flow = (strengths, strengths.multiply(factor).tocsr())
+    result = propagate(weighted, seed_idx, iterations_for(n, config.iteration_factor),
+                       flow[1] if flow else None)
     reached = result.mass > 0
     average = result.mass.sum() / result.degree[reached].sum() if reached.any() else 1.0
     relative = result.trust / average if average > 0 else result.trust
     value = relative / (1.0 + relative)
     value[seed_idx] = 1.0
-    rings = find_rings(weighted, plain, relative, reached, seed_idx, config.rings, common) if n else []
+    rings = find_rings(weighted, plain, relative, reached, seed_idx, config.rings, common, flow) if n else []
     ring_of = np.zeros(n, dtype=np.int32)
     for ring in rings:
         ring_of[ring.members] = ring.number
     value[ring_of > 0] *= config.ring_discount
     return TrustReport(graph, seed_idx, unknown, value, ring_of > 0, relative, result.hops, share, rings,
                        ring_of, result.iterations)
+
+
+def _one_way_strengths(graph: VouchGraph, one_way: Iterable[str]) -> sp.csr_matrix | None:
+    """Directed strengths giver -> receiver by which trust may travel when some vouchers count one way;
+    None when every vouch counts both ways.
+
+    Each vouch u -> v gives u -> v its strength, and v -> u too unless u is in `one_way`.
+    """
+    indices, _ = graph.indices_of(one_way)
+    if not len(indices) or not len(graph.src):
+        return None
+    n = graph.n
+    limited = np.zeros(n, dtype=bool)
+    limited[indices] = True
+    back = ~limited[graph.src]
+    rows = np.concatenate([graph.src, graph.dst[back]])
+    cols = np.concatenate([graph.dst, graph.src[back]])
+    strength = np.concatenate([graph.weight, graph.weight[back]])
+    strengths = sp.csr_matrix((strength, (rows, cols)), shape=(n, n))
+    strengths.eliminate_zeros()
+    return strengths

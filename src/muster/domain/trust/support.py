@@ -100,12 +100,19 @@ def _matches(words: np.ndarray, counts: np.ndarray, cols: np.ndarray, lo: int, h
     return matches
 
 
-def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int) -> np.ndarray:
-    """Estimated common-neighbour count for every stored pair of the symmetric `a`, in `a.data` order."""
+def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_matrix | None = None) -> np.ndarray:
+    """Estimated common-neighbour count for every stored pair of the symmetric `a`, in `a.data` order.
+
+    `sets` (default `a`) gives each node's neighbour set by its row: the product passes the nodes each one
+    receives trust from, so that contacts a ring claims by vouching outward are not counted as shared.
+    """
     if a.nnz == 0:
         return np.zeros(0, dtype=np.float32)
+    sets = a if sets is None else sets
+    if sets.nnz == 0:
+        return np.zeros(a.nnz, dtype=np.float32)
     n = a.shape[0]
-    words = _signatures(a, hashes, seed)
+    words = _signatures(sets, hashes, seed)
     counts = np.diff(a.indptr)
     cols = a.indices
     if a.nnz < 2_000_000:
@@ -116,7 +123,11 @@ def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int) -> np.ndarray
         with ThreadPoolExecutor(2) as pool:
             parts = list(pool.map(lambda b: _matches(words, counts, cols, *b), ((0, mid), (mid, n))))
         matches = np.concatenate(parts)
-    degree = counts.astype(np.float32)
+    if sets is not a:
+        # A node with no set has the all-zero signature of an isolated node: it shares nothing.
+        empty = np.diff(sets.indptr) == 0
+        matches[np.repeat(empty, counts) | empty[cols]] = 0
+    degree = np.diff(sets.indptr).astype(np.float32)
     jaccard = matches.astype(np.float32)
     jaccard *= np.float32(1.0 / hashes)
     total = np.repeat(degree, counts)
@@ -127,13 +138,14 @@ def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int) -> np.ndarray
     return total
 
 
-def supported(a: sp.csr_matrix, rule: SupportRule) -> tuple[sp.csr_matrix, np.ndarray]:
+def supported(a: sp.csr_matrix, rule: SupportRule, sets: sp.csr_matrix | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
     """`a` with each pair's strength scaled by its support, and the per-pair common-neighbour estimate.
 
-    Both are aligned with `a`'s sparsity pattern (the estimate in `a.data` order).
+    Both are aligned with `a`'s sparsity pattern (the estimate in `a.data` order); `sets` as in
+    `common_neighbours`.
     """
     hashes = rule.hashes if a.nnz <= rule.large_from else rule.large_hashes
-    common = common_neighbours(a, hashes=hashes, seed=rule.seed)
+    common = common_neighbours(a, hashes=hashes, seed=rule.seed, sets=sets)
     factor = common + np.float32(rule.floor)
     factor *= np.float32(1.0 / rule.full)
     np.minimum(factor, np.float32(1.0), out=factor)

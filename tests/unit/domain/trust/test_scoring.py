@@ -132,3 +132,48 @@ class TestRescoring:
         assert graph.vouchees("x") == ["y"]
         after = score(VouchGraph.from_edges([e for e in edges if "x" not in e]), ["h0"])
         assert after.explain("y").relative_trust < before.explain("y").relative_trust
+
+
+class TestOneWayVouches:
+    @staticmethod
+    def farming() -> VouchGraph:
+        """The ring of 8 won one vouch from h5, and each fake vouches for three honest members who know each
+        other, closing triangles with them."""
+        from .conftest import ring
+
+        edges = community("h", 40) + ring("f", 8) + [("h5", "f0")]
+        edges += [(f"f{i}", f"h{(5 * i + d) % 40}") for i in range(8) for d in (0, 1, 2)]
+        return VouchGraph.from_edges(edges)
+
+    def test_a_ring_vouching_for_honest_members_draws_their_trust_when_vouches_count_both_ways(self):
+        graph = self.farming()
+        report = score(graph, SEEDS)
+        fake = np.array([node.startswith("f") for node in graph.ids])
+        assert not report.flag.any()
+        assert np.median(report.score[fake]) > 0.5 * np.median(report.score[~fake])
+
+    @pytest.mark.parametrize("who", ["fakes", "everyone but the seeds"])
+    def test_counted_one_way_the_ring_is_flagged_and_ranks_last(self, who):
+        graph = self.farming()
+        one_way = [n for n in graph.ids if n.startswith("f")] if who == "fakes" else [
+            n for n in graph.ids if n not in SEEDS]
+        report = score(graph, SEEDS, one_way=one_way)
+        fake = np.array([node.startswith("f") for node in graph.ids])
+        assert report.flag[fake].all() and not report.flag[~fake].any()
+        assert report.score[fake].max() < report.score[~fake].min()
+
+    def test_trust_still_flows_forward_along_one_way_vouches(self, honest_chain):
+        report = score(honest_chain, ["seed"], one_way=["c1", "c2", "c3", "c4", "c5"])
+        assert all(report.explain(f"c{i}").hops_from_seed == i for i in range(1, 6))
+        assert all(report.explain(f"c{i}").score > 0 for i in range(1, 6))
+
+    def test_a_one_way_vouch_gives_its_voucher_nothing_back(self):
+        graph = VouchGraph.from_edges([("seed", "a"), ("b", "a")])
+        assert score(graph, ["seed"]).explain("b").score > 0
+        assert score(graph, ["seed"], one_way=["b"]).explain("b").score == 0.0
+
+    def test_ids_outside_the_graph_change_nothing(self, honest_with_ring):
+        plain = score(honest_with_ring, SEEDS)
+        same = score(honest_with_ring, SEEDS, one_way=["nobody"])
+        assert np.array_equal(plain.score, same.score) and np.array_equal(plain.flag, same.flag)
+
