@@ -140,8 +140,10 @@ def _read_decimal_ids(source: pa.Buffer, options: dict[str, Any], ids: tuple[str
     node = np.cumsum(present, dtype=np.int32)
     node -= 1
     codes = {column: np.concatenate(parts) for column, parts in zip(ids, values)}
-    for column in ids:
-        codes[column] = node[codes[column]]
+    for column_codes in codes.values():
+        for lo in range(0, len(column_codes), 1 << 20):  # in place, a block at a time: no second array
+            block = column_codes[lo:lo + (1 << 20)]
+            block[...] = node[block]
     return Table(rows, list(map(str, np.flatnonzero(present).tolist())), codes,
                  {column: np.concatenate(parts) for column, parts in nums.items()})
 
