@@ -192,7 +192,8 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     share = np.ones(n)
     common = None
     if config.support is not None and plain.nnz:
-        # With one-way vouches a shared contact counts only if trust reaches both ends from it.
+        # With one-way vouches a shared contact counts only if trust reaches both ends from it: a fake that
+        # vouches for an honest member and that member's friends shares no contact with them.
         sets = strengths.T.tocsr() if strengths is not None else None
         weighted, common = supported(plain, config.support, sets)
         before = np.asarray(plain.sum(axis=1)).ravel()
