@@ -74,6 +74,7 @@ class TrustReport:
     rings: list[Ring]
     ring_of: np.ndarray
     iterations: int
+    ring_discount: float = 1.0
 
     def __len__(self) -> int:
         return self.graph.n
@@ -121,13 +122,14 @@ class TrustReport:
                                                    np.where(hops == UNREACHED, -2, -1))).astype(np.int64)
         template = "trust %.2fx the average; %d vouch hop%s from a seed; %d%% of vouch strength backed by shared contacts"
         fixed = {-3: "seed: trusted a priori", -2: "no vouch path from any seed"}
+        counted = f", counted at {self.ring_discount:.0%} in the score" if self.ring_discount < 1.0 else ""
 
         def text(i: int) -> str:
             k, r, h, sh = int(kind[i]), float(rel[i]), int(hops[i]), int(share[i])
             if k == -1:
                 return template % (r, h, "" if h == 1 else "s", sh)
             if k > 0:
-                return f"{ring_text[k]}; trust {r:.2f}x the average"
+                return f"{ring_text[k]}; trust {r:.2f}x the average{counted}"
             return fixed[k]
 
         # Group by what the text shows. The trust shows in hundredths: rint(100 r) is what '%.2f' prints
@@ -216,7 +218,7 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
         ring_of[ring.members] = ring.number
     value[ring_of > 0] *= config.ring_discount
     return TrustReport(graph, seed_idx, unknown, value, ring_of > 0, relative, result.hops, share, rings,
-                       ring_of, result.iterations)
+                       ring_of, result.iterations, config.ring_discount)
 
 
 def _one_way_strengths(graph: VouchGraph, one_way: Iterable[str]) -> sp.csr_matrix | None:

@@ -23,7 +23,7 @@ def one_by_one(report: TrustReport, i: int) -> str:
     if report.ring_of[i] > 0:
         r = report.rings[report.ring_of[i] - 1]
         return (f"suspected ring {r.number}: {r.size} members, {r.internal_vouches} vouching pairs among them, "
-                f"{r.external_vouches} with anyone else; trust {rel:.2f}x the average")
+                f"{r.external_vouches} with anyone else; trust {rel:.2f}x the average, counted at 1% in the score")
     if hops == UNREACHED:
         return "no vouch path from any seed"
     share = int(np.round(100 * report.support_share[i]))
