@@ -155,7 +155,8 @@ class VouchGraph:
             indptr = np.zeros(self.n + 1, dtype=np.int64)
             np.cumsum(np.bincount(self.src, minlength=self.n), out=indptr[1:])
             indices = self.dst
-        a = sp.csr_matrix((self.weight, indices, indptr), shape=(self.n, self.n))
+        # float32 strengths: half the memory of the pair-sized arrays; sums are taken in float64 downstream.
+        a = sp.csr_matrix((self.weight.astype(np.float32), indices, indptr), shape=(self.n, self.n))
         a.has_sorted_indices = True
         a = (a + a.T.tocsr()).tocsr()
         a.eliminate_zeros()

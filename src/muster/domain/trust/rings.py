@@ -83,12 +83,23 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
     """Conductance of each prefix order[:k+1] within the subgraph of the nodes in `order`."""
     n = a.shape[0]
     k = len(order)
-    pos = np.full(n, k, dtype=np.int64)  # k = not in the sweep: such a pair never becomes internal
-    pos[order] = np.arange(k)
+    # int32 positions: half the memory traffic of the two pair-sized arrays below.
+    pos = np.full(n, k, dtype=np.int32)  # k = not in the sweep: such a pair never becomes internal
+    pos[order] = np.arange(k, dtype=np.int32)
     # Each pair is stored twice in the symmetric matrix; both copies count, as both ends' volumes do.
-    last = np.repeat(pos, np.diff(a.indptr))
-    np.maximum(last, pos[a.indices], out=last)
-    internal = np.cumsum(np.bincount(last, weights=a.data, minlength=k + 1)[:k])
+    # Rows a block of pairs at a time: small temporaries, reused, instead of pair-sized fresh memory.
+    counts = np.diff(a.indptr)
+    weight = np.zeros(k + 1)
+    r0, n_rows, chunk = 0, a.shape[0], 1 << 21
+    while r0 < n_rows:
+        r1 = max(r0 + 1, min(n_rows, int(np.searchsorted(a.indptr, a.indptr[r0] + chunk, side="right")) - 1))
+        p0, p1 = int(a.indptr[r0]), int(a.indptr[r1])
+        if p1 > p0:
+            last = np.repeat(pos[r0:r1], counts[r0:r1])
+            np.maximum(last, np.take(pos, a.indices[p0:p1].astype(np.intp)), out=last)
+            weight += np.bincount(last, weights=a.data[p0:p1], minlength=k + 1)
+        r0 = r1
+    internal = np.cumsum(weight[:k])
     vol = np.cumsum(degree[order])
     cut = vol - internal
     denom = np.minimum(vol, vol[-1] - vol) if k else vol
@@ -122,8 +133,8 @@ def _acquainted(a: sp.csr_matrix, inflow: sp.csr_matrix, backed: sp.csr_matrix, 
     mostly by vouches backed by shared contacts (an honest circle no seed has reached yet), not by vouches
     that close no triangle (attack edges).
 
-    `inflow` row v holds the pairs by which trust can reach v, `backed` (same shape) marks those whose ends
-    share contacts. Each flagged member starts with its backed and unbacked pairs to the trusted region;
+    `inflow` row v holds the pairs by which trust can reach v, `backed` (one row per member of `chosen`)
+    marks those whose ends share contacts. Each flagged member starts with its backed and unbacked pairs to the trusted region;
     both are averaged over the support-weighted vouches inside the flagged set by a walk with restart, so a
     whole circle shares its evidence while the near-zero weight of an attack edge keeps the ring's evidence
     apart from an honest circle's.
@@ -137,9 +148,8 @@ def _acquainted(a: sp.csr_matrix, inflow: sp.csr_matrix, backed: sp.csr_matrix, 
     weight = np.where(outside, np.minimum(trust, 1.0), 0.0)
     reaching = inflow[chosen]
     reaching.data = np.ones_like(reaching.data, dtype=np.float64)
-    with_contacts = backed[chosen]
     total = reaching @ weight
-    supported = with_contacts @ weight
+    supported = backed @ weight
     start = np.stack([supported, total - supported], axis=1)
     inner = a[chosen][:, chosen]
     degree = np.asarray(inner.sum(axis=1)).ravel()
@@ -151,22 +161,27 @@ def _acquainted(a: sp.csr_matrix, inflow: sp.csr_matrix, backed: sp.csr_matrix, 
     return (total > 0) & (x[:, 0] >= share * total)
 
 
-def _absorb(a: sp.csr_matrix, chosen: np.ndarray, candidates: np.ndarray, share: float,
-            rounds: int = 10) -> np.ndarray:
+def _absorb(gives: sp.csr_matrix, receives: sp.csr_matrix, chosen: np.ndarray, candidates: np.ndarray,
+            share: float, rounds: int = 10) -> np.ndarray:
     """`chosen` grown by the candidates that give at least `share` of their support-weighted vouch strength
-    (row u of `a`: what u gives) to its members, repeated until nothing changes (or `rounds`)."""
-    n = a.shape[0]
-    degree = np.asarray(a.sum(axis=1)).ravel()
+    (row u of `gives`: what u gives; `receives` is its transpose) to its members, repeated until nothing
+    changes (or `rounds`)."""
+    n = gives.shape[0]
+    degree = np.asarray(gives.sum(axis=1)).ravel()
     member = np.zeros(n, dtype=bool)
     member[chosen] = True
     open_ = np.zeros(n, dtype=bool)
     open_[candidates] = True
+    # What each node gives to members, updated by the nodes added in each round only.
+    # In the matrix's own dtype: a float64 vector would make SciPy upcast the whole matrix first.
+    toward = (gives @ member.astype(gives.dtype)).astype(np.float64)
     for _ in range(rounds):
-        toward = a @ member.astype(np.float64)
-        add = open_ & ~member & (toward >= share * degree) & (degree > 0)
-        if not add.any():
+        add = np.flatnonzero(open_ & ~member & (toward >= share * degree) & (degree > 0))
+        if not len(add):
             break
-        member |= add
+        member[add] = True
+        gained = receives[add]
+        toward += np.bincount(gained.indices, weights=gained.data, minlength=n)
     return np.flatnonzero(member)
 
 
@@ -206,12 +221,14 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
         return []
     chosen = np.sort(np.concatenate(picked))
     if rule.acquainted is not None and common is not None:
-        backed = sp.csr_matrix(((common > 0).astype(np.float64), plain.indices, plain.indptr), shape=plain.shape)
+        # Only the flagged rows: the whole graph's pairs would be fresh memory the size of the input.
+        shared = sp.csr_matrix((common, plain.indices, plain.indptr), shape=plain.shape)[chosen]
+        shared.data = (shared.data > 0).astype(np.float64)
         if flow is not None:
-            backed = backed.multiply(inflow != 0).tocsr()
-        chosen = chosen[~_acquainted(a, inflow, backed, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
+            shared = shared.multiply(inflow[chosen] != 0).tocsr()
+        chosen = chosen[~_acquainted(a, inflow, shared, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
     if rule.absorb is not None and len(chosen):
-        chosen = _absorb(outflow, chosen, candidates, rule.absorb)
+        chosen = _absorb(outflow, inflow_weighted, chosen, candidates, rule.absorb)
     sub = plain[chosen][:, chosen]
     count, labels = connected_components(sub, directed=False)
     sizes = np.bincount(labels, minlength=count)

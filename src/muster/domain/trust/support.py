@@ -61,43 +61,82 @@ def knit_weight(common: np.ndarray, rule: SupportRule) -> float:
 _LANE = np.uint64(0x7FFF7FFF7FFF7FFF)
 
 
-def _signatures(a: sp.csr_matrix, hashes: int, seed: int) -> np.ndarray:
+def _signatures(a: sp.csr_matrix, hashes: int, seed: int, chunk: int = 1 << 20) -> np.ndarray:
     """Per node, `hashes` 16-bit MinHash values of its neighbour set, packed four to a uint64 word."""
     n = a.shape[0]
     rng = np.random.default_rng(seed)
-    node_hash = rng.integers(0, 2**32, size=n, dtype=np.uint32)[a.indices]
+    node_hash = rng.integers(0, 2**32, size=n, dtype=np.uint32)
     multipliers = rng.integers(0, 2**31, size=hashes, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    starts = np.minimum(a.indptr[:-1], a.nnz - 1)
-    empty = np.diff(a.indptr) == 0
-    lows = np.empty((n, hashes), dtype=np.uint16)
-    for j, multiplier in enumerate(multipliers):
-        # Multiply-shift hashing: a fresh near-permutation of the node hashes for every signature.
-        value = ((node_hash * multiplier) >> np.uint32(16)).astype(np.uint16)
-        lows[:, j] = np.minimum.reduceat(value, starts)
-    # Isolated nodes: distinct signatures per node would need more bits; they have no pairs anyway.
-    lows[empty] = 0
+    # Multiply-shift hashing: a fresh near-permutation of the node hashes for every signature, computed
+    # per node (cheap) and then gathered per stored pair.
+    per_node = [((node_hash * m) >> np.uint32(16)).astype(np.uint16) for m in multipliers]
+    lows = np.zeros((n, hashes), dtype=np.uint16)  # isolated nodes keep 0: they have no pairs anyway
+
+    def sign(lo: int, hi: int) -> None:
+        # Rows lo..hi a block of pairs at a time: the temporaries stay small and are reused.
+        r0 = lo
+        while r0 < hi:
+            r1 = max(r0 + 1, min(hi, int(np.searchsorted(a.indptr, a.indptr[r0] + chunk, side="right")) - 1))
+            p0, p1 = int(a.indptr[r0]), int(a.indptr[r1])
+            rows = np.flatnonzero(np.diff(a.indptr[r0:r1 + 1])) + r0  # rows with at least one pair
+            if len(rows):
+                neighbours = a.indices[p0:p1].astype(np.intp)
+                starts = a.indptr[rows] - p0
+                for j in range(hashes):
+                    lows[rows, j] = np.minimum.reduceat(np.take(per_node[j], neighbours), starts)
+            r0 = r1
+
+    if a.nnz < 2_000_000:
+        sign(0, n)
+    else:
+        # Two threads over two row blocks: NumPy releases the GIL in take and reduceat.
+        mid = int(np.searchsorted(a.indptr, a.nnz // 2))
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(lambda b: sign(*b), ((0, mid), (mid, n))))
     return lows.view(np.uint64)
 
 
-def _matches(words: np.ndarray, counts: np.ndarray, cols: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    """Equal signatures per stored pair for the rows lo..hi (pairs in CSR order)."""
-    start, stop = int(counts[:lo].sum()), int(counts[:hi].sum())
-    part_counts = counts[lo:hi]
-    part_cols = cols[start:stop]
-    matches = np.zeros(stop - start, dtype=np.uint8)
-    for w in range(words.shape[1]):
-        column = np.ascontiguousarray(words[:, w])
-        # Row side by repeat (sequential), column side by gather; in place to spare big temporaries.
-        x = np.repeat(column[lo:hi], part_counts)
-        x ^= column[part_cols]
-        # Count the all-zero 16-bit lanes of x (equal signatures): a lane's high bit is set in y iff zero.
-        y = x & _LANE
-        y += _LANE
-        y |= x
-        y |= _LANE
-        np.invert(y, out=y)
-        matches += np.bitwise_count(y)
-    return matches
+def _common(words: np.ndarray, indptr: np.ndarray, cols: np.ndarray, degree: np.ndarray, hashes: int, lo: int,
+            hi: int, chunk: int = 1 << 19) -> np.ndarray:
+    """Estimated common neighbours per stored pair for the rows lo..hi (pairs in CSR order).
+
+    Works through the pairs a few hundred thousand at a time, so that the temporaries stay in cache and
+    are reused instead of being fresh memory (page faults cost more here than the arithmetic).
+    """
+    start, stop = int(indptr[lo]), int(indptr[hi])
+    counts = np.diff(indptr[lo:hi + 1])
+    common = np.empty(stop - start, dtype=np.float32)
+    columns = [np.ascontiguousarray(words[:, w]) for w in range(words.shape[1])]
+    r0 = lo
+    while r0 < hi:
+        r1 = max(r0 + 1, min(hi, int(np.searchsorted(indptr, indptr[r0] + chunk, side="right")) - 1))
+        p0, p1 = int(indptr[r0]) - start, int(indptr[r1]) - start
+        if p1 > p0:
+            neighbours = cols[p0 + start:p1 + start].astype(np.intp)
+            row_counts = counts[r0 - lo:r1 - lo]
+            matches = np.zeros(p1 - p0, dtype=np.uint8)
+            for column in columns:
+                # Row side by repeat (sequential), column side by gather.
+                x = np.repeat(column[r0:r1], row_counts)
+                x ^= np.take(column, neighbours)
+                # Count the all-zero 16-bit lanes of x (equal signatures): a lane's high bit is set in y iff
+                # that lane is zero.
+                y = x & _LANE
+                y += _LANE
+                y |= x
+                y |= _LANE
+                np.invert(y, out=y)
+                matches += np.bitwise_count(y)
+            # Jaccard J = matches / hashes; |N(u) & N(v)| = J (d_u + d_v) / (1 + J).
+            jaccard = matches.astype(np.float32)
+            jaccard *= np.float32(1.0 / hashes)
+            total = np.repeat(degree[r0:r1], row_counts)
+            total += np.take(degree, neighbours)
+            total *= jaccard
+            jaccard += np.float32(1.0)
+            np.divide(total, jaccard, out=common[p0:p1])
+        r0 = r1
+    return common
 
 
 def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_matrix | None = None) -> np.ndarray:
@@ -113,29 +152,22 @@ def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_
         return np.zeros(a.nnz, dtype=np.float32)
     n = a.shape[0]
     words = _signatures(sets, hashes, seed)
-    counts = np.diff(a.indptr)
+    degree = np.diff(sets.indptr).astype(np.float32)
+    if sets is not a:
+        # A node with no set has the all-zero signature of an isolated node: it must share nothing.
+        degree[degree == 0] = np.nan
     cols = a.indices
     if a.nnz < 2_000_000:
-        matches = _matches(words, counts, cols, 0, n)
+        common = _common(words, a.indptr, cols, degree, hashes, 0, n)
     else:
         # Two threads over two row blocks: NumPy releases the GIL on these array operations.
         mid = int(np.searchsorted(a.indptr, a.nnz // 2))
         with ThreadPoolExecutor(2) as pool:
-            parts = list(pool.map(lambda b: _matches(words, counts, cols, *b), ((0, mid), (mid, n))))
-        matches = np.concatenate(parts)
+            parts = list(pool.map(lambda b: _common(words, a.indptr, cols, degree, hashes, *b), ((0, mid), (mid, n))))
+        common = np.concatenate(parts)
     if sets is not a:
-        # A node with no set has the all-zero signature of an isolated node: it shares nothing.
-        empty = np.diff(sets.indptr) == 0
-        matches[np.repeat(empty, counts) | empty[cols]] = 0
-    degree = np.diff(sets.indptr).astype(np.float32)
-    jaccard = matches.astype(np.float32)
-    jaccard *= np.float32(1.0 / hashes)
-    total = np.repeat(degree, counts)
-    total += degree[cols]
-    total *= jaccard
-    jaccard += np.float32(1.0)
-    total /= jaccard
-    return total
+        np.nan_to_num(common, copy=False, nan=0.0)
+    return common
 
 
 def supported(a: sp.csr_matrix, rule: SupportRule, sets: sp.csr_matrix | None = None) -> tuple[sp.csr_matrix, np.ndarray]:

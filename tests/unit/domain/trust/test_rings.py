@@ -57,7 +57,8 @@ class TestRingRules:
             i, j = graph.index_of(u), graph.index_of(v)
             a[i, j] = a[j, i] = w
         ids = lambda names: np.array([graph.index_of(v) for v in names])  # noqa: E731
-        grown = _absorb(a.tocsr(), ids(["f0", "f1", "f2"]), ids(["f0", "f1", "f2", "x", "h", "h2", "h3"]), 0.5)
+        a = a.tocsr()
+        grown = _absorb(a, a, ids(["f0", "f1", "f2"]), ids(["f0", "f1", "f2", "x", "h", "h2", "h3"]), 0.5)
         assert {graph.ids[i] for i in grown} == {"f0", "f1", "f2", "x"}
 
     def test_groups_below_the_minimum_size_are_not_rings(self):
