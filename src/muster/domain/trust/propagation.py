@@ -78,7 +78,8 @@ def iterations_for(n: int, factor: float) -> int:
     return max(1, math.ceil(factor * math.log2(max(n, 2))))
 
 
-def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int, flow: sp.csr_matrix | None = None) -> Propagation:
+def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int,
+              flow: sp.csr_matrix | None = None) -> Propagation:
     """Run `iterations` steps of T <- A D^-1 T from trust spread evenly over `seeds`.
 
     `flow`, when given, is where trust may go: flow[u, v] is the strength with which u hands trust to v

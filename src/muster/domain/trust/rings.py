@@ -134,10 +134,10 @@ def _acquainted(a: sp.csr_matrix, inflow: sp.csr_matrix, backed: sp.csr_matrix, 
     that close no triangle (attack edges).
 
     `inflow` row v holds the pairs by which trust can reach v, `backed` (one row per member of `chosen`)
-    marks those whose ends share contacts. Each flagged member starts with its backed and unbacked pairs to the trusted region;
-    both are averaged over the support-weighted vouches inside the flagged set by a walk with restart, so a
-    whole circle shares its evidence while the near-zero weight of an attack edge keeps the ring's evidence
-    apart from an honest circle's.
+    marks those whose ends share contacts. Each flagged member starts with its backed and unbacked pairs to
+    the trusted region; both are averaged over the support-weighted vouches inside the flagged set by a
+    walk with restart, so a whole circle shares its evidence while the near-zero weight of an attack edge
+    keeps the ring's evidence apart from an honest circle's.
     """
     n = a.shape[0]
     k = len(chosen)

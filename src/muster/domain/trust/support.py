@@ -139,7 +139,8 @@ def _common(words: np.ndarray, indptr: np.ndarray, cols: np.ndarray, degree: np.
     return common
 
 
-def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_matrix | None = None) -> np.ndarray:
+def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int,
+                      sets: sp.csr_matrix | None = None) -> np.ndarray:
     """Estimated common-neighbour count for every stored pair of the symmetric `a`, in `a.data` order.
 
     `sets` (default `a`) gives each node's neighbour set by its row: the product passes the nodes each one
@@ -163,14 +164,16 @@ def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_
         # Two threads over two row blocks: NumPy releases the GIL on these array operations.
         mid = int(np.searchsorted(a.indptr, a.nnz // 2))
         with ThreadPoolExecutor(2) as pool:
-            parts = list(pool.map(lambda b: _common(words, a.indptr, cols, degree, hashes, *b), ((0, mid), (mid, n))))
+            blocks = ((0, mid), (mid, n))
+            parts = list(pool.map(lambda b: _common(words, a.indptr, cols, degree, hashes, *b), blocks))
         common = np.concatenate(parts)
     if sets is not a:
         np.nan_to_num(common, copy=False, nan=0.0)
     return common
 
 
-def supported(a: sp.csr_matrix, rule: SupportRule, sets: sp.csr_matrix | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
+def supported(a: sp.csr_matrix, rule: SupportRule,
+              sets: sp.csr_matrix | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
     """`a` with each pair's strength scaled by its support, and the per-pair common-neighbour estimate.
 
     Both are aligned with `a`'s sparsity pattern (the estimate in `a.data` order); `sets` as in
