@@ -27,6 +27,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from muster.domain.trust.blocks import row_blocks
+
 
 @dataclass(frozen=True)
 class RingRule:
@@ -87,18 +89,13 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
     pos = np.full(n, k, dtype=np.int32)  # k = not in the sweep: such a pair never becomes internal
     pos[order] = np.arange(k, dtype=np.int32)
     # Each pair is stored twice in the symmetric matrix; both copies count, as both ends' volumes do.
-    # Rows a block of pairs at a time: small temporaries, reused, instead of pair-sized fresh memory.
+    # A block of pairs at a time (see blocks.py).
     counts = np.diff(a.indptr)
     weight = np.zeros(k + 1)
-    r0, n_rows, chunk = 0, a.shape[0], 1 << 21
-    while r0 < n_rows:
-        r1 = max(r0 + 1, min(n_rows, int(np.searchsorted(a.indptr, a.indptr[r0] + chunk, side="right")) - 1))
-        p0, p1 = int(a.indptr[r0]), int(a.indptr[r1])
-        if p1 > p0:
-            last = np.repeat(pos[r0:r1], counts[r0:r1])
-            np.maximum(last, np.take(pos, a.indices[p0:p1].astype(np.intp)), out=last)
-            weight += np.bincount(last, weights=a.data[p0:p1], minlength=k + 1)
-        r0 = r1
+    for r0, r1, p0, p1 in row_blocks(a.indptr, 0, n, 1 << 21):
+        last = np.repeat(pos[r0:r1], counts[r0:r1])
+        np.maximum(last, np.take(pos, a.indices[p0:p1].astype(np.intp)), out=last)
+        weight += np.bincount(last, weights=a.data[p0:p1], minlength=k + 1)
     internal = np.cumsum(weight[:k])
     vol = np.cumsum(degree[order])
     cut = vol - internal

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from muster.domain.trust.blocks import row_blocks
+
 
 @dataclass(frozen=True)
 class SupportRule:
@@ -73,18 +75,12 @@ def _signatures(a: sp.csr_matrix, hashes: int, seed: int, chunk: int = 1 << 20) 
     lows = np.zeros((n, hashes), dtype=np.uint16)  # isolated nodes keep 0: they have no pairs anyway
 
     def sign(lo: int, hi: int) -> None:
-        # Rows lo..hi a block of pairs at a time: the temporaries stay small and are reused.
-        r0 = lo
-        while r0 < hi:
-            r1 = max(r0 + 1, min(hi, int(np.searchsorted(a.indptr, a.indptr[r0] + chunk, side="right")) - 1))
-            p0, p1 = int(a.indptr[r0]), int(a.indptr[r1])
+        for r0, r1, p0, p1 in row_blocks(a.indptr, lo, hi, chunk):
             rows = np.flatnonzero(np.diff(a.indptr[r0:r1 + 1])) + r0  # rows with at least one pair
-            if len(rows):
-                neighbours = a.indices[p0:p1].astype(np.intp)
-                starts = a.indptr[rows] - p0
-                for j in range(hashes):
-                    lows[rows, j] = np.minimum.reduceat(np.take(per_node[j], neighbours), starts)
-            r0 = r1
+            neighbours = a.indices[p0:p1].astype(np.intp)
+            starts = a.indptr[rows] - p0
+            for j in range(hashes):
+                lows[rows, j] = np.minimum.reduceat(np.take(per_node[j], neighbours), starts)
 
     if a.nnz < 2_000_000:
         sign(0, n)
@@ -98,44 +94,36 @@ def _signatures(a: sp.csr_matrix, hashes: int, seed: int, chunk: int = 1 << 20) 
 
 def _common(words: np.ndarray, indptr: np.ndarray, cols: np.ndarray, degree: np.ndarray, hashes: int, lo: int,
             hi: int, chunk: int = 1 << 19) -> np.ndarray:
-    """Estimated common neighbours per stored pair for the rows lo..hi (pairs in CSR order).
-
-    Works through the pairs a few hundred thousand at a time, so that the temporaries stay in cache and
-    are reused instead of being fresh memory (page faults cost more here than the arithmetic).
-    """
+    """Estimated common neighbours per stored pair for the rows lo..hi (pairs in CSR order), a block of
+    pairs at a time (see blocks.py)."""
     start, stop = int(indptr[lo]), int(indptr[hi])
     counts = np.diff(indptr[lo:hi + 1])
     common = np.empty(stop - start, dtype=np.float32)
     columns = [np.ascontiguousarray(words[:, w]) for w in range(words.shape[1])]
-    r0 = lo
-    while r0 < hi:
-        r1 = max(r0 + 1, min(hi, int(np.searchsorted(indptr, indptr[r0] + chunk, side="right")) - 1))
-        p0, p1 = int(indptr[r0]) - start, int(indptr[r1]) - start
-        if p1 > p0:
-            neighbours = cols[p0 + start:p1 + start].astype(np.intp)
-            row_counts = counts[r0 - lo:r1 - lo]
-            matches = np.zeros(p1 - p0, dtype=np.uint8)
-            for column in columns:
-                # Row side by repeat (sequential), column side by gather.
-                x = np.repeat(column[r0:r1], row_counts)
-                x ^= np.take(column, neighbours)
-                # Count the all-zero 16-bit lanes of x (equal signatures): a lane's high bit is set in y iff
-                # that lane is zero.
-                y = x & _LANE
-                y += _LANE
-                y |= x
-                y |= _LANE
-                np.invert(y, out=y)
-                matches += np.bitwise_count(y)
-            # Jaccard J = matches / hashes; |N(u) & N(v)| = J (d_u + d_v) / (1 + J).
-            jaccard = matches.astype(np.float32)
-            jaccard *= np.float32(1.0 / hashes)
-            total = np.repeat(degree[r0:r1], row_counts)
-            total += np.take(degree, neighbours)
-            total *= jaccard
-            jaccard += np.float32(1.0)
-            np.divide(total, jaccard, out=common[p0:p1])
-        r0 = r1
+    for r0, r1, p0, p1 in row_blocks(indptr, lo, hi, chunk):
+        neighbours = cols[p0:p1].astype(np.intp)
+        row_counts = counts[r0 - lo:r1 - lo]
+        matches = np.zeros(p1 - p0, dtype=np.uint8)
+        for column in columns:
+            # Row side by repeat (sequential), column side by gather.
+            x = np.repeat(column[r0:r1], row_counts)
+            x ^= np.take(column, neighbours)
+            # Count the all-zero 16-bit lanes of x (equal signatures): a lane's high bit is set in y iff
+            # that lane is zero.
+            y = x & _LANE
+            y += _LANE
+            y |= x
+            y |= _LANE
+            np.invert(y, out=y)
+            matches += np.bitwise_count(y)
+        # Jaccard J = matches / hashes; |N(u) & N(v)| = J (d_u + d_v) / (1 + J).
+        jaccard = matches.astype(np.float32)
+        jaccard *= np.float32(1.0 / hashes)
+        total = np.repeat(degree[r0:r1], row_counts)
+        total += np.take(degree, neighbours)
+        total *= jaccard
+        jaccard += np.float32(1.0)
+        np.divide(total, jaccard, out=common[p0 - start:p1 - start])
     return common
 
 

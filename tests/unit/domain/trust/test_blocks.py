@@ -1,0 +1,63 @@
+"""Working through pairs a block of rows at a time gives the same answers as one pass over everything."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from muster.domain.trust.blocks import row_blocks
+from muster.domain.trust.rings import sweep_conductance
+from muster.domain.trust.support import _common, _signatures
+
+
+def random_symmetric(n: int = 300, pairs: int = 2000, seed: int = 3) -> sp.csr_matrix:
+    rng = np.random.default_rng(seed)
+    a = sp.coo_matrix((np.ones(pairs, dtype=np.float32), (rng.integers(0, n, pairs), rng.integers(0, n, pairs))),
+                      shape=(n, n)).tocsr()
+    a = (a + a.T).tocsr()
+    a.setdiag(0)
+    a.eliminate_zeros()
+    a.sort_indices()
+    return a
+
+
+class TestRowBlocks:
+    def test_blocks_cover_every_pair_once_in_order_and_skip_rows_without_pairs(self):
+        indptr = np.array([0, 3, 3, 3, 10, 11, 11, 20])
+        blocks = list(row_blocks(indptr, 0, 7, 4))
+        assert blocks[0][2] == 0 and blocks[-1][3] == 20
+        assert all(p1 == q0 for (_, _, _, p1), (_, _, q0, _) in zip(blocks, blocks[1:]))
+        assert all(p1 > p0 for _, _, p0, p1 in blocks)
+        assert all(indptr[r0] == p0 and indptr[r1] == p1 for r0, r1, p0, p1 in blocks)
+
+    def test_a_row_longer_than_a_block_is_a_block_of_its_own(self):
+        indptr = np.array([0, 1, 50, 51])
+        assert (1, 2, 1, 50) in list(row_blocks(indptr, 0, 3, 4))
+
+
+class TestBlockSizeChangesNothing:
+    def test_minhash_signatures(self):
+        a = random_symmetric()
+        assert np.array_equal(_signatures(a, 8, 7, chunk=5), _signatures(a, 8, 7, chunk=1 << 20))
+
+    def test_common_neighbour_estimates(self):
+        a = random_symmetric()
+        words = _signatures(a, 8, 7)
+        degree = np.diff(a.indptr).astype(np.float32)
+        n = a.shape[0]
+        small = _common(words, a.indptr, a.indices, degree, 8, 0, n, chunk=5)
+        whole = _common(words, a.indptr, a.indices, degree, 8, 0, n, chunk=1 << 20)
+        assert np.array_equal(small, whole) and (whole > 0).any()
+
+    def test_sweep_conductance_against_a_direct_count(self):
+        a = random_symmetric()
+        degree = np.asarray(a.sum(axis=1)).ravel()
+        order = np.random.default_rng(5).permutation(a.shape[0])
+        phi = sweep_conductance(a, order, degree)
+        dense = a.toarray()
+        for k in (10, 150, 290):
+            inside = np.zeros(a.shape[0], dtype=bool)
+            inside[order[:k]] = True
+            cut = dense[inside][:, ~inside].sum()
+            vol = degree[inside].sum()
+            assert np.isclose(phi[k - 1], cut / min(vol, degree.sum() - vol))
