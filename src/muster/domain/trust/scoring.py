@@ -3,11 +3,13 @@
 The pipeline, each step measured against plain SybilRank in bench/trust (see bench/RESULTS.md):
 
 1. the vouch graph is made undirected, a pair's strength being the sum of its vouches (trust must be able
-   to cross a one-way vouch in both directions for the honest region to mix; see `graph.py` for the rules);
+   to cross a one-way vouch in both directions for the honest region to mix; see `graph.py` for the rules),
+   except that a vouch given by a `one_way` node carries trust to the vouchee only;
 2. each pair is scaled by its structural support (`support.py`): vouches that close no triangle, as attack
    edges do, carry a fraction of their strength;
 3. early-terminated propagation from the seeds (`propagation.py`) gives degree-normalised trust;
-4. a sweep cut over that ranking flags low-conductance groups as rings (`rings.py`).
+4. a sweep cut over that ranking flags low-conductance groups as rings (`rings.py`), less honest circles
+   joined to the trusted side by vouches with shared contacts.
 
 The score is the trust relative to the graph's average, r, mapped to [0, 1) as r / (1 + r): 0.5 means as
 trusted as an average node once trust has spread evenly; seeds score 1; unreachable nodes score 0.
