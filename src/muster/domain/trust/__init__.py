@@ -5,6 +5,7 @@ millions of vouches the walk and the support estimate use two threads):
 
     graph = VouchGraph.from_edges([("seed-1", "a"), ("a", "b", 0.5)])
     report = score(graph, ["seed-1"])            # TrustReport: score, flag, reasons per node
+    score(graph, ["seed-1"], one_way=["a"])      # a's vouches carry trust to the vouchee only
     report.explain("b")                          # Explanation: the numbers behind the reason
     shortest_paths_to_seeds(graph, "b", ["seed-1"])   # [["seed-1", "a", "b"]]
     neighbourhood_svg(graph, "b", report)        # SVG string, flagged nodes marked
