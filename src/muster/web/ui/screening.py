@@ -5,13 +5,15 @@ The hits themselves show on the case page (templates/_hits.html, included by cas
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from muster.domain.errors import MusterError
 from muster.domain.permissions import Permission, has_permission
 from muster.domain.screening import Decision
-from muster.web.ui.views import _authorised_form, case_page, _container, _page, _session, _to_login
+from muster.services.accounts import LoginSession
+from muster.web.ui.views import _case_form, _container, _page, _session, _to_login
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,13 +64,8 @@ def open_hits(request: Request) -> Response:
 
 @router.post("/cases/{application_id}/hits/{hit_id}", response_class=HTMLResponse)
 async def hit_decision(request: Request, application_id: str, hit_id: str) -> Response:
-    checked = await _authorised_form(request)
-    if isinstance(checked, Response):
-        return checked
-    session, form = checked
-    try:
+    def act(session: LoginSession, form: Any) -> None:
         _container(request).screening.decide(session.reviewer, hit_id, Decision(str(form.get("decision", ""))),
                                              str(form.get("reason", ""))[:2000])
-    except (MusterError, ValueError) as failure:
-        return case_page(request, application_id, error=str(failure))
-    return RedirectResponse(f"/cases/{application_id}#hits", status_code=303)
+
+    return await _case_form(request, application_id, act, anchor="#hits")

@@ -12,8 +12,10 @@ allows that <style> and nothing else (an image runs no script either way).
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from muster.domain.errors import MusterError
 from muster.domain.ids import ApplicationId, VouchId
@@ -22,7 +24,7 @@ from muster.domain.vouches import Relationship
 from muster.services.accounts import LoginSession
 from muster.services.trust import node_label
 from muster.web.errors import status_for
-from muster.web.ui.views import _authorised_form, case_page, _container, _page, _session, _to_login
+from muster.web.ui.views import _case_form, _container, _page, _session, _to_login
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,11 +96,7 @@ def vouches_panel(request: Request, application_id: str, error: str | None = Non
 
 @router.post("/cases/{application_id}/vouches", response_class=HTMLResponse)
 async def vouch_add(request: Request, application_id: str) -> Response:
-    checked = await _authorised_form(request)
-    if isinstance(checked, Response):
-        return checked
-    session, form = checked
-    try:
+    def act(session: LoginSession, form: Any) -> None:
         voucher = str(form.get("voucher", "")).strip()[:80]
         if voucher and ":" not in voucher:
             voucher = f"member:{voucher}"  # a bare name is a member's
@@ -107,35 +105,24 @@ async def vouch_add(request: Request, application_id: str) -> Response:
             relationship=Relationship(str(form.get("relationship", ""))),
             known_for_years=float(str(form.get("known_for_years", "0")) or 0),
             strength=float(str(form.get("strength", "")) or -1), note=str(form.get("note", ""))[:2000])
-    except (MusterError, ValueError) as failure:
-        return case_page(request, application_id, error=f"Vouch not added: {failure}")
-    return RedirectResponse(f"/cases/{application_id}#vouches", status_code=303)
+
+    return await _case_form(request, application_id, act, anchor="#vouches", failed="Vouch not added")
 
 
 @router.post("/cases/{application_id}/vouches/{vouch_id}/revoke", response_class=HTMLResponse)
 async def vouch_revoke(request: Request, application_id: str, vouch_id: str) -> Response:
-    checked = await _authorised_form(request)
-    if isinstance(checked, Response):
-        return checked
-    session, _form = checked
-    try:
+    def act(session: LoginSession, _form: Any) -> None:
         _container(request).vouching.revoke(session.reviewer, VouchId(vouch_id))
-    except MusterError as failure:
-        return case_page(request, application_id, error=f"Vouch not revoked: {failure}")
-    return RedirectResponse(f"/cases/{application_id}#vouches", status_code=303)
+
+    return await _case_form(request, application_id, act, anchor="#vouches", failed="Vouch not revoked")
 
 
 @router.post("/cases/{application_id}/review-flags/{flag_id}/clear", response_class=HTMLResponse)
 async def review_flag_clear(request: Request, application_id: str, flag_id: str) -> Response:
-    checked = await _authorised_form(request)
-    if isinstance(checked, Response):
-        return checked
-    session, form = checked
-    try:
+    def act(session: LoginSession, form: Any) -> None:
         _container(request).trust.clear_flag(session.reviewer, flag_id, note=str(form.get("note", ""))[:2000])
-    except MusterError as failure:
-        return case_page(request, application_id, error=f"Flag not cleared: {failure}")
-    return RedirectResponse(f"/cases/{application_id}#trust", status_code=303)
+
+    return await _case_form(request, application_id, act, anchor="#trust", failed="Flag not cleared")
 
 
 @router.get("/review-flags", response_class=HTMLResponse)

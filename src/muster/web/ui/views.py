@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -68,6 +69,21 @@ async def _authorised_form(request: Request) -> tuple[LoginSession, Any] | Respo
         return session, await _checked_form(request, session)
     except _Forbidden:
         return HTMLResponse("Forbidden", status_code=403)
+
+
+async def _case_form(request: Request, application_id: str, act: Callable[[LoginSession, Any], object], *,
+                     anchor: str = "", failed: str = "") -> Response:
+    """A form posted from a case page: check the session and CSRF, `act(session, form)`, then back to the case
+    page (at `anchor`), or the case page again with the error, prefixed by `failed`."""
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
+    try:
+        act(session, form)
+    except (MusterError, ValueError) as failure:
+        return case_page(request, application_id, error=f"{failed}: {failure}" if failed else str(failure))
+    return RedirectResponse(f"/cases/{application_id}{anchor}", status_code=303)
 
 
 def _to_login() -> RedirectResponse:
@@ -222,19 +238,14 @@ def case_page(request: Request, application_id: str, error: str | None = None) -
 
 @router.post("/cases/{application_id}/action", response_class=HTMLResponse)
 async def case_action(request: Request, application_id: str) -> Response:
-    checked = await _authorised_form(request)
-    if isinstance(checked, Response):
-        return checked
-    session, form = checked
-    container = _container(request)
-    try:
+    def act(session: LoginSession, form: Any) -> None:
         reason = str(form.get("reason_code", "")) or None
         given = ActionInput(reason_code=ReasonCode(reason) if reason else None, note=str(form.get("note", ""))[:4000],
                             unit_id=UnitId(str(form["unit_id"])) if form.get("unit_id") else None)
-        container.cases.act(session.reviewer, ApplicationId(application_id), Action(str(form.get("action", ""))), given)
-    except (MusterError, ValueError) as failure:
-        return case_page(request, application_id, error=str(failure))
-    return RedirectResponse(f"/cases/{application_id}", status_code=303)
+        _container(request).cases.act(session.reviewer, ApplicationId(application_id),
+                                      Action(str(form.get("action", ""))), given)
+
+    return await _case_form(request, application_id, act)
 
 
 @router.get("/audit", response_class=HTMLResponse)
