@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
-from typer.testing import CliRunner
 
-import muster.cli.commands  # noqa: F401  (registers every command group)
-from muster.cli import app as cli_app
 from muster.domain.permissions import Role
 from muster.storage import tables as t
 from muster.web.app import create_app
 from tests.factories import PASSWORD, make_container, valid_answers
+from tests.support.cli import run
 
 
 @pytest.fixture
@@ -27,12 +25,6 @@ def env(tmp_path, monkeypatch):
         built.intake.submit(valid_answers())
     yield built
     built.close()
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(cli_app, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 class TestAuditCommands:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
-import muster.cli.commands  # noqa: F401  (registers every command group)
-from muster.cli import app as cli_app
 from muster.storage import tables as t
 from tests.factories import make_container, valid_answers
+from tests.support.cli import run
 
 
 @pytest.fixture
@@ -21,12 +19,6 @@ def env(database_url, tmp_path, monkeypatch):
     built = make_container(tmp_path, None if database_url.startswith("sqlite") else database_url)
     yield built
     built.close()
-
-
-def run(*args, code=0):
-    result = CliRunner().invoke(cli_app, list(args))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def count(container, table):
