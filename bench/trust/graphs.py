@@ -56,6 +56,14 @@ def load(name: str) -> Graph:
     return Graph(len(ids), inverse[:, 0], inverse[:, 1], weight)
 
 
+def adjacency(graph: Graph):
+    """Who is linked to whom, either way, as a symmetric CSR matrix (row i's indices: i's neighbours)."""
+    import scipy.sparse as sp
+
+    a = sp.coo_matrix((np.ones(len(graph.src)), (graph.src, graph.dst)), shape=(graph.n, graph.n)).tocsr()
+    return (a + a.T).tocsr()
+
+
 def dense_ring(size: int, degree: float, rng: np.random.Generator) -> Graph:
     """A dense random group of fakes: each pair vouches with probability degree / (size - 1)."""
     iu, ju = np.triu_indices(size, 1)

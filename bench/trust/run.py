@@ -105,7 +105,7 @@ def farmed(attacked: graphs.Attacked, honest: graphs.Graph, per_fake: int, rng: 
     *from* it for `per_fake` honest people who know each other (a random honest node and its neighbours):
     free for the attacker too, and they close triangles."""
     g, n_h = attacked.graph, attacked.n_honest
-    a = graphs_matrix(honest)
+    a = graphs.adjacency(honest)
     inside = (g.src >= n_h) & (g.dst >= n_h)
     givers, takers = g.dst[inside].tolist(), g.src[inside].tolist()
     for fake in range(n_h, g.n) if per_fake else ():
@@ -119,13 +119,6 @@ def farmed(attacked: graphs.Attacked, honest: graphs.Graph, per_fake: int, rng: 
         farming = len(givers) - int(inside.sum())
         weight = np.concatenate([g.weight, g.weight[inside], rng.choice(g.weight[: len(honest.src)], farming)])
     return graphs.Graph(g.n, np.concatenate([g.src, givers]), np.concatenate([g.dst, takers]), weight)
-
-
-def graphs_matrix(graph: graphs.Graph):
-    import scipy.sparse as sp
-
-    a = sp.coo_matrix((np.ones(len(graph.src)), (graph.src, graph.dst)), shape=(graph.n, graph.n)).tocsr()
-    return (a + a.T).tocsr()
 
 
 def outward(seeds: tuple[int, ...] = EVAL_SEEDS, per_fake: int = 3) -> list[dict]:

@@ -124,14 +124,14 @@ def _best_cut(cut: sp.csr_matrix, order: np.ndarray, trusted: np.ndarray, degree
     return best + 1
 
 
-def _acquainted(a: sp.csr_matrix, inflow: sp.csr_matrix, backed: sp.csr_matrix, chosen: np.ndarray,
+def _acquainted(a: sp.csr_matrix, reaching: sp.csr_matrix, backed: sp.csr_matrix, chosen: np.ndarray,
                 trust: np.ndarray, share: float, restart: float, steps: int) -> np.ndarray:
     """Mask over `chosen`: members whose neighbourhood inside the flagged set is joined to the trusted region
     mostly by vouches backed by shared contacts (an honest circle no seed has reached yet), not by vouches
     that close no triangle (attack edges).
 
-    `inflow` row v holds the pairs by which trust can reach v, `backed` (one row per member of `chosen`)
-    marks those whose ends share contacts. Each flagged member starts with its backed and unbacked pairs to
+    `reaching` holds, one row per member of `chosen`, the pairs by which trust can reach it, and `backed`
+    (same shape) marks those whose ends share contacts. Each flagged member starts with its backed and unbacked pairs to
     the trusted region; both are averaged over the support-weighted vouches inside the flagged set by a
     walk with restart, so a whole circle shares its evidence while the near-zero weight of an attack edge
     keeps the ring's evidence apart from an honest circle's.
@@ -143,9 +143,7 @@ def _acquainted(a: sp.csr_matrix, inflow: sp.csr_matrix, backed: sp.csr_matrix, 
     # A pair counts as much as its outside end is trusted (capped at the average): Sybils just outside
     # the sweep cut vouch among themselves with shared contacts too, but carry little trust.
     weight = np.where(outside, np.minimum(trust, 1.0), 0.0)
-    reaching = inflow[chosen]
-    reaching.data = np.ones_like(reaching.data, dtype=np.float64)
-    total = reaching @ weight
+    total = (reaching != 0) @ weight
     supported = backed @ weight
     start = np.stack([supported, total - supported], axis=1)
     inner = a[chosen][:, chosen]
@@ -219,11 +217,12 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     chosen = np.sort(np.concatenate(picked))
     if rule.acquainted is not None and common is not None:
         # Only the flagged rows: the whole graph's pairs would be fresh memory the size of the input.
+        reaching = inflow[chosen]
         shared = sp.csr_matrix((common, plain.indices, plain.indptr), shape=plain.shape)[chosen]
         shared.data = (shared.data > 0).astype(np.float64)
         if flow is not None:
-            shared = shared.multiply(inflow[chosen] != 0).tocsr()
-        chosen = chosen[~_acquainted(a, inflow, shared, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
+            shared = shared.multiply(reaching != 0).tocsr()
+        chosen = chosen[~_acquainted(a, reaching, shared, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
     if rule.absorb is not None and len(chosen):
         chosen = _absorb(outflow, inflow_weighted, chosen, candidates, rule.absorb)
     sub = plain[chosen][:, chosen]
