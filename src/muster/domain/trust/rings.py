@@ -22,6 +22,7 @@ vouch from the trusted region there is no cut to measure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -180,15 +181,25 @@ def _absorb(gives: sp.csr_matrix, receives: sp.csr_matrix, chosen: np.ndarray, c
     return np.flatnonzero(member)
 
 
+class OneWayFlow(NamedTuple):
+    """The directed pairs giver -> receiver along which trust travels when some vouches carry it one way:
+    their strengths, the same scaled by support, and the support itself (two-step routes giver -> w ->
+    receiver; None when the scorer runs without support), all on `strengths`' pattern."""
+
+    strengths: sp.csr_matrix
+    weighted: sp.csr_matrix
+    routes: np.ndarray | None
+
+
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
                seeds: np.ndarray, rule: RingRule, common: np.ndarray | None = None,
-               flow: tuple[sp.csr_matrix, sp.csr_matrix] | None = None) -> list[Ring]:
+               flow: OneWayFlow | None = None) -> list[Ring]:
     """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths, `trust`
     degree-normalised and relative to the average (1 = average), `common` the shared contacts per pair.
 
-    `flow`, when some vouches carry trust one way only: the directed (strengths, support-weighted) pairs
-    giver -> receiver. Isolation is then measured by the trust that can flow into a group, and a node joins
-    a ring by what it gives to it, so that vouches a ring gives out neither hide it nor pull others in.
+    `flow`, when some vouches carry trust one way only. Isolation is then measured by the trust that can
+    flow into a group, a node joins a ring by what it gives to it, so that vouches a ring gives out neither
+    hide it nor pull others in, and an inflowing pair is backed by its own two-step routes.
     Evidence counts pairs of people (a pair vouching both ways is one), from `plain`'s structure.
     """
     is_seed = np.zeros(a.shape[0], dtype=bool)
@@ -199,8 +210,8 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     if flow is None:
         inflow, inflow_weighted, outflow = plain, a, a
     else:
-        inflow, inflow_weighted = flow[0].T.tocsr(), flow[1].T.tocsr()
-        outflow = flow[1]
+        inflow, inflow_weighted = flow.strengths.T.tocsr(), flow.weighted.T.tocsr()
+        outflow = flow.weighted
     cut = inflow if rule.cut_on_vouches else inflow_weighted
     degree = np.asarray(cut.sum(axis=1, dtype=np.float64)).ravel()
     order = candidates[np.argsort(trust[candidates], kind="stable")]
@@ -215,13 +226,15 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     if not picked:
         return []
     chosen = np.sort(np.concatenate(picked))
-    if rule.acquainted is not None and common is not None:
+    if rule.acquainted is not None and common is not None and (flow is None or flow.routes is not None):
         # Only the flagged rows: the whole graph's pairs would be fresh memory the size of the input.
         reaching = inflow[chosen]
-        shared = sp.csr_matrix((common, plain.indices, plain.indptr), shape=plain.shape)[chosen]
+        if flow is None:
+            shared = sp.csr_matrix((common, plain.indices, plain.indptr), shape=plain.shape)[chosen]
+        else:
+            giving = flow.strengths
+            shared = sp.csr_matrix((flow.routes, giving.indices, giving.indptr), shape=giving.shape).T.tocsr()[chosen]
         shared.data = (shared.data > 0).astype(np.float64)
-        if flow is not None:
-            shared = shared.multiply(reaching != 0).tocsr()
         chosen = chosen[~_acquainted(a, reaching, shared, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
     if rule.absorb is not None and len(chosen):
         chosen = _absorb(outflow, inflow_weighted, chosen, candidates, rule.absorb)

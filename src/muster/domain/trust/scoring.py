@@ -30,8 +30,8 @@ import scipy.sparse as sp
 from muster.domain.errors import InputError
 from muster.domain.trust.graph import VouchGraph
 from muster.domain.trust.propagation import UNREACHED, iterations_for, propagate
-from muster.domain.trust.rings import Ring, RingRule, find_rings
-from muster.domain.trust.support import SupportRule, supported
+from muster.domain.trust.rings import OneWayFlow, Ring, RingRule, find_rings
+from muster.domain.trust.support import SupportRule, knit_weight, supported
 
 
 @dataclass(frozen=True)
@@ -205,10 +205,9 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
         share = np.divide(after, before, out=np.zeros(n), where=before > 0)
     flow = None
     if strengths is not None:
-        factor = sp.csr_matrix((weighted.data / plain.data, plain.indices, plain.indptr), shape=(n, n))
-        flow = (strengths, strengths.multiply(factor).tocsr())
+        flow = _one_way_flow(strengths, weighted, plain, common, config.support)
     result = propagate(weighted, seed_idx, iterations_for(n, config.iteration_factor),
-                       flow[1] if flow else None)
+                       flow.weighted if flow else None)
     reached = result.mass > 0
     average = result.mass.sum() / result.degree[reached].sum() if reached.any() else 1.0
     relative = result.trust / average if average > 0 else result.trust
@@ -221,6 +220,20 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     value[ring_of > 0] *= config.ring_discount
     return TrustReport(graph, seed_idx, unknown, value, ring_of > 0, relative, result.hops, share, rings,
                        ring_of, result.iterations, config.ring_discount)
+
+
+def _one_way_flow(strengths: sp.csr_matrix, weighted: sp.csr_matrix, plain: sp.csr_matrix,
+                  common: np.ndarray | None, rule: SupportRule | None) -> OneWayFlow:
+    """The directed pairs giver -> receiver, each scaled by its own support: the two-step routes
+    giver -> w -> receiver that trust can take besides the vouch itself. A contact that only gives trust
+    to both ends does not back the pair: a fake that vouches for the member who vouched for another fake,
+    and for that fake, shares a contact with both but opens no route from the member to the fake."""
+    if rule is None or common is None:
+        factor = sp.csr_matrix((weighted.data / plain.data, plain.indices, plain.indptr), shape=plain.shape)
+        return OneWayFlow(strengths, strengths.multiply(factor).tocsr(), None)
+    receivers = strengths.T.tocsr()
+    scaled, routes = supported(strengths, rule, strengths, receivers, knit=knit_weight(common, rule))
+    return OneWayFlow(strengths, scaled, routes)
 
 
 def _one_way_strengths(graph: VouchGraph, one_way: Iterable[str]) -> sp.csr_matrix | None:

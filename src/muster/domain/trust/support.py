@@ -11,9 +11,12 @@ shrinks the attack edges that every seed-based Sybil defence is bounded by, befo
 OTC at g = 1,000 0.979 -> 0.991, flag recall 0.96 -> 0.99; Facebook unchanged).
 
 Exact per-pair triangle counts cost sum(degree^2), which does not fit the 10 s budget at 10 M vouches,
-so the Jaccard similarity of the two neighbourhoods is estimated with k MinHash signatures (Broder 1997):
-O(k * edges), and exact zero for pairs with no common neighbour, since two disjoint sets never share a
-minimum. The estimate converts back to a common-neighbour count: |N(u) & N(v)| = J (d_u + d_v) / (1 + J).
+so on large graphs the Jaccard similarity of the two neighbourhoods is estimated with k MinHash signatures
+(Broder 1997): O(k * edges), and zero for pairs with no common neighbour, since two disjoint sets share a
+minimum only when two 16-bit hash values collide (about 1 in 100 disjoint pairs of 30-person sets). The estimate converts back to a common-neighbour count: |N(u) & N(v)| =
+J (d_u + d_v) / (1 + J). On small graphs (a formation's own vouches: thousands of people) the counts are
+exact, because there the estimate is coarse (a 16-hash signature of a 2-person set) and would make a score
+depend on the order in which nodes happen to be numbered.
 """
 
 from __future__ import annotations
@@ -36,10 +39,14 @@ class SupportRule:
     turns the scaling off). Facebook (94 % of pairs share a contact, 73 % or more with any Sybil region
     of the benchmark) keeps the full penalty; Bitcoin OTC and Epinions (about 1 in 3) get about 0.4 of it.
 
-    `hashes` signatures (a multiple of 4) up to `large_from` stored pairs, `large_hashes` beyond: the
-    estimate gets coarser on huge graphs to hold the CLI's 10 s budget at 10 M vouches.
+    Counts are exact while that costs at most `exact_up_to` multiplications (the sum over nodes of the
+    squared number of sets each one is in); beyond, `hashes` signatures (a multiple of 4) up to
+    `large_from` stored pairs and `large_hashes` after that: the estimate gets coarser on huge graphs to
+    hold the CLI's 10 s budget at 10 M vouches. The benchmark graphs (1.5 million multiplications and up
+    once a Sybil region is added) all take the estimate, as they did when the defaults were tuned.
     """
 
+    exact_up_to: int = 1_000_000
     hashes: int = 16
     large_hashes: int = 8
     large_from: int = 4_000_000
@@ -92,22 +99,25 @@ def _signatures(a: sp.csr_matrix, hashes: int, seed: int, chunk: int = 1 << 20) 
     return lows.view(np.uint64)
 
 
-def _common(words: np.ndarray, indptr: np.ndarray, cols: np.ndarray, degree: np.ndarray, hashes: int, lo: int,
-            hi: int, chunk: int = 1 << 19) -> np.ndarray:
-    """Estimated common neighbours per stored pair for the rows lo..hi (pairs in CSR order), a block of
-    pairs at a time (see blocks.py)."""
+def _common(rows_words: np.ndarray, cols_words: np.ndarray, indptr: np.ndarray, cols: np.ndarray,
+            rows_size: np.ndarray, cols_size: np.ndarray, hashes: int, lo: int, hi: int,
+            chunk: int = 1 << 19) -> np.ndarray:
+    """Estimated shared members per stored pair (u, v) for the rows lo..hi (pairs in CSR order): u's set
+    by `rows_words`, v's by `cols_words`, a block of pairs at a time (see blocks.py)."""
     start, stop = int(indptr[lo]), int(indptr[hi])
     counts = np.diff(indptr[lo:hi + 1])
     common = np.empty(stop - start, dtype=np.float32)
-    columns = [np.ascontiguousarray(words[:, w]) for w in range(words.shape[1])]
+    sides = [(np.ascontiguousarray(rows_words[:, w]), np.ascontiguousarray(cols_words[:, w]))
+             if cols_words is not rows_words else (np.ascontiguousarray(rows_words[:, w]),) * 2
+             for w in range(rows_words.shape[1])]
     for r0, r1, p0, p1 in row_blocks(indptr, lo, hi, chunk):
         neighbours = cols[p0:p1].astype(np.intp)
         row_counts = counts[r0 - lo:r1 - lo]
         matches = np.zeros(p1 - p0, dtype=np.uint8)
-        for column in columns:
+        for row_side, col_side in sides:
             # Row side by repeat (sequential), column side by gather.
-            x = np.repeat(column[r0:r1], row_counts)
-            x ^= np.take(column, neighbours)
+            x = np.repeat(row_side[r0:r1], row_counts)
+            x ^= np.take(col_side, neighbours)
             # Count the all-zero 16-bit lanes of x (equal signatures): a lane's high bit is set in y iff
             # that lane is zero.
             y = x & _LANE
@@ -116,59 +126,93 @@ def _common(words: np.ndarray, indptr: np.ndarray, cols: np.ndarray, degree: np.
             y |= _LANE
             np.invert(y, out=y)
             matches += np.bitwise_count(y)
-        # Jaccard J = matches / hashes; |N(u) & N(v)| = J (d_u + d_v) / (1 + J).
+        # Jaccard J = matches / hashes; |A & B| = J (|A| + |B|) / (1 + J).
         jaccard = matches.astype(np.float32)
         jaccard *= np.float32(1.0 / hashes)
-        total = np.repeat(degree[r0:r1], row_counts)
-        total += np.take(degree, neighbours)
+        total = np.repeat(rows_size[r0:r1], row_counts)
+        total += np.take(cols_size, neighbours)
         total *= jaccard
         jaccard += np.float32(1.0)
         np.divide(total, jaccard, out=common[p0 - start:p1 - start])
     return common
 
 
-def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int,
-                      sets: sp.csr_matrix | None = None) -> np.ndarray:
-    """Estimated common-neighbour count for every stored pair of the symmetric `a`, in `a.data` order.
+def _pattern(sets: sp.csr_matrix) -> sp.csr_matrix:
+    return sp.csr_matrix((np.ones(sets.nnz, dtype=np.float32), sets.indices, sets.indptr), shape=sets.shape)
 
-    `sets` (default `a`) gives each node's neighbour set by its row: the product passes the nodes each one
-    receives trust from, so that contacts a ring claims by vouching outward are not counted as shared.
+
+def exact_common(a: sp.csr_matrix, sets: sp.csr_matrix, col_sets: sp.csr_matrix) -> np.ndarray:
+    """Shared members of `sets[u]` and `col_sets[v]` for every stored pair (u, v) of `a` (in `a.data`
+    order), exactly: the product of the two membership matrices, sampled at `a`'s pairs."""
+    counts = (_pattern(sets) @ _pattern(col_sets).T).tocsr()
+    rows = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+    return np.asarray(counts[rows, a.indices], dtype=np.float32).ravel()
+
+
+def exact_cost(sets: sp.csr_matrix, col_sets: sp.csr_matrix) -> int:
+    """Multiplications `exact_common` needs: per member, the sets holding it times the column sets."""
+    held = np.bincount(sets.indices, minlength=sets.shape[1]).astype(np.int64)
+    col_held = np.bincount(col_sets.indices, minlength=col_sets.shape[1]).astype(np.int64)
+    return int(held @ col_held)
+
+
+def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_matrix | None = None,
+                      col_sets: sp.csr_matrix | None = None, exact_up_to: int = 0) -> np.ndarray:
+    """For every stored pair (u, v) of `a`, in `a.data` order, how many members `sets[u]` and
+    `col_sets[v]` share: exact while that costs at most `exact_up_to` multiplications, else estimated from
+    `hashes` MinHash signatures.
+
+    `sets` defaults to `a` (common neighbours of the symmetric `a`) and `col_sets` to `sets`. The product
+    passes the nodes each one receives trust from, so that contacts a ring claims by vouching outward are
+    not counted as shared; for the directed pairs along which trust travels, the nodes u gives trust to
+    and the nodes v receives it from, which counts the two-step routes u -> w -> v.
     """
     if a.nnz == 0:
         return np.zeros(0, dtype=np.float32)
     sets = a if sets is None else sets
-    if sets.nnz == 0:
+    col_sets = sets if col_sets is None else col_sets
+    if sets.nnz == 0 or col_sets.nnz == 0:
         return np.zeros(a.nnz, dtype=np.float32)
+    if exact_cost(sets, col_sets) <= exact_up_to:
+        return exact_common(a, sets, col_sets)
     n = a.shape[0]
     words = _signatures(sets, hashes, seed)
-    degree = np.diff(sets.indptr).astype(np.float32)
-    if sets is not a:
-        # A node with no set has the all-zero signature of an isolated node: it must share nothing.
-        degree[degree == 0] = np.nan
+    col_words = words if col_sets is sets else _signatures(col_sets, hashes, seed)
+    sizes = []
+    for family in (sets, col_sets):
+        size = np.diff(family.indptr).astype(np.float32)
+        if family is not a:
+            # A node with no set has the all-zero signature of an isolated node: it must share nothing.
+            size[size == 0] = np.nan
+        sizes.append(size)
     cols = a.indices
+
+    def block(lo: int, hi: int) -> np.ndarray:
+        return _common(words, col_words, a.indptr, cols, sizes[0], sizes[1], hashes, lo, hi)
+
     if a.nnz < 2_000_000:
-        common = _common(words, a.indptr, cols, degree, hashes, 0, n)
+        common = block(0, n)
     else:
         # Two threads over two row blocks: NumPy releases the GIL on these array operations.
         mid = int(np.searchsorted(a.indptr, a.nnz // 2))
         with ThreadPoolExecutor(2) as pool:
-            blocks = ((0, mid), (mid, n))
-            parts = list(pool.map(lambda b: _common(words, a.indptr, cols, degree, hashes, *b), blocks))
-        common = np.concatenate(parts)
-    if sets is not a:
+            common = np.concatenate(list(pool.map(lambda b: block(*b), ((0, mid), (mid, n)))))
+    if sets is not a or col_sets is not a:
         np.nan_to_num(common, copy=False, nan=0.0)
     return common
 
 
-def supported(a: sp.csr_matrix, rule: SupportRule,
-              sets: sp.csr_matrix | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
-    """`a` with each pair's strength scaled by its support, and the per-pair common-neighbour estimate.
+def supported(a: sp.csr_matrix, rule: SupportRule, sets: sp.csr_matrix | None = None,
+              col_sets: sp.csr_matrix | None = None, knit: float | None = None) -> tuple[sp.csr_matrix, np.ndarray]:
+    """`a` with each pair's strength scaled by its support, and the per-pair shared-contact count.
 
-    Both are aligned with `a`'s sparsity pattern (the estimate in `a.data` order); `sets` as in
-    `common_neighbours`.
+    Both are aligned with `a`'s sparsity pattern (the count in `a.data` order); `sets` and `col_sets` as
+    in `common_neighbours`. `knit`, when given, is the share of the penalty to apply (else `knit_weight`
+    of these counts).
     """
     hashes = rule.hashes if a.nnz <= rule.large_from else rule.large_hashes
-    common = common_neighbours(a, hashes=hashes, seed=rule.seed, sets=sets)
+    common = common_neighbours(a, hashes=hashes, seed=rule.seed, sets=sets, col_sets=col_sets,
+                               exact_up_to=rule.exact_up_to)
     factor = common + np.float32(rule.floor)
     factor *= np.float32(1.0 / rule.full)
     np.minimum(factor, np.float32(1.0), out=factor)
@@ -188,7 +232,7 @@ def supported(a: sp.csr_matrix, rule: SupportRule,
         factor -= np.float32(1.0)
         factor *= expect
         factor += np.float32(1.0)
-    weight = knit_weight(common, rule)
+    weight = knit_weight(common, rule) if knit is None else knit
     if weight < 1.0:
         factor -= np.float32(1.0)
         factor *= np.float32(weight)

@@ -45,8 +45,8 @@ class TestBlockSizeChangesNothing:
         words = _signatures(a, 8, 7)
         degree = np.diff(a.indptr).astype(np.float32)
         n = a.shape[0]
-        small = _common(words, a.indptr, a.indices, degree, 8, 0, n, chunk=5)
-        whole = _common(words, a.indptr, a.indices, degree, 8, 0, n, chunk=1 << 20)
+        small = _common(words, words, a.indptr, a.indices, degree, degree, 8, 0, n, chunk=5)
+        whole = _common(words, words, a.indptr, a.indices, degree, degree, 8, 0, n, chunk=1 << 20)
         assert np.array_equal(small, whole) and (whole > 0).any()
 
     def test_sweep_conductance_against_a_direct_count(self):
