@@ -14,6 +14,7 @@ with its peak RSS from wait4.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -99,11 +100,15 @@ def no_attack(seeds: tuple[int, ...] = EVAL_SEEDS) -> list[dict]:
     return rows
 
 
-def farmed(attacked: graphs.Attacked, honest: graphs.Graph, per_fake: int, rng: np.random.Generator) -> graphs.Graph:
+def farmed(attacked: graphs.Attacked, honest: graphs.Graph, per_fake: int, rng: np.random.Generator,
+           ends: bool = False) -> graphs.Graph:
     """`attacked` with the Sybils vouching for each other both ways (free for them, and each vouch then
     carries trust both ways even where an applicant's vouch counts one way), plus, for every Sybil, vouches
     *from* it for `per_fake` honest people who know each other (a random honest node and its neighbours):
-    free for the attacker too, and they close triangles."""
+    free for the attacker too, and they close triangles.
+
+    With `ends`, for every attack edge h -> s a Sybil that vouches for s also vouches for h, so that both
+    ends of the attack edge get trust from one contact and the edge looks backed by it."""
     g, n_h = attacked.graph, attacked.n_honest
     a = graphs.adjacency(honest)
     inside = (g.src >= n_h) & (g.dst >= n_h)
@@ -114,6 +119,14 @@ def farmed(attacked: graphs.Attacked, honest: graphs.Graph, per_fake: int, rng: 
         chosen = [h, *rng.choice(friends, min(per_fake - 1, len(friends)), replace=False).tolist()]
         givers += [fake] * len(chosen)
         takers += chosen
+    if ends:
+        sybils = graphs.adjacency(graphs.Graph(g.n, g.src[inside], g.dst[inside]))
+        crossing = (g.src < n_h) & (g.dst >= n_h)
+        for h, s in zip(g.src[crossing].tolist(), g.dst[crossing].tolist()):
+            contacts = sybils.indices[sybils.indptr[s]:sybils.indptr[s + 1]]
+            if len(contacts):
+                givers.append(int(rng.choice(contacts)))
+                takers.append(h)
     weight = None
     if g.weight is not None:
         farming = len(givers) - int(inside.sum())
@@ -122,29 +135,30 @@ def farmed(attacked: graphs.Attacked, honest: graphs.Graph, per_fake: int, rng: 
 
 
 def outward(seeds: tuple[int, ...] = EVAL_SEEDS, per_fake: int = 3) -> list[dict]:
-    """Fakes vouching for honest people: every vouch both ways (the CLI) against the fakes' vouches counted
-    one way (the product's rule for applicants), beside the reference, at g = 1,000."""
+    """Fakes vouching for honest people (and, with `ends`, for the members who vouched for the ring): every
+    vouch both ways (the CLI) against the fakes' vouches counted one way (the product's rule for
+    applicants), beside the reference, at g = 1,000."""
     rows = []
-    for name, kind in (("facebook", "ring"), ("bitcoin_otc", "copy")):
+    for (name, kind), ends, seed in itertools.product((("facebook", "ring"), ("bitcoin_otc", "copy")),
+                                                       (False, True), seeds):
         honest = graphs.load(name)
-        for seed in seeds:
-            rng = np.random.default_rng(seed)
-            attacked = graphs.attack(honest, sybil_region(name, kind, honest, rng), 1000, 20, rng)
-            g = farmed(attacked, honest, per_fake, rng)
-            sybil = attacked.is_sybil
-            ids = [str(i) for i in range(g.n)]
-            vouches = VouchGraph.from_arrays(ids, g.src, g.dst, g.weight)
-            row = {"graph": name, "region": kind, "seed": seed,
-                   "reference_auc": graphs.auc(sybilrank(g.n, g.src, g.dst, attacked.seeds), sybil)}
-            for label, one_way in (("both ways", []), ("fakes one way", ids[attacked.n_honest:])):
-                report = score(vouches, [str(i) for i in attacked.seeds], one_way=one_way)
-                tp = int((report.flag & sybil).sum())
-                row[label] = {"auc": graphs.auc(report.score, sybil),
-                              "precision": tp / report.flag.sum() if report.flag.any() else 0.0,
-                              "recall": tp / sybil.sum()}
-            rows.append(row)
-            print(f"  outward {name} {kind} seed={seed}: ref {row['reference_auc']:.4f} both "
-                  f"{row['both ways']['auc']:.4f} one-way {row['fakes one way']['auc']:.4f}", flush=True)
+        rng = np.random.default_rng(seed)
+        attacked = graphs.attack(honest, sybil_region(name, kind, honest, rng), 1000, 20, rng)
+        g = farmed(attacked, honest, per_fake, rng, ends)
+        sybil = attacked.is_sybil
+        ids = [str(i) for i in range(g.n)]
+        vouches = VouchGraph.from_arrays(ids, g.src, g.dst, g.weight)
+        row = {"graph": name, "region": kind, "seed": seed, "ends": ends,
+               "reference_auc": graphs.auc(sybilrank(g.n, g.src, g.dst, attacked.seeds), sybil)}
+        for label, one_way in (("both ways", []), ("fakes one way", ids[attacked.n_honest:])):
+            report = score(vouches, [str(i) for i in attacked.seeds], one_way=one_way)
+            tp = int((report.flag & sybil).sum())
+            row[label] = {"auc": graphs.auc(report.score, sybil),
+                          "precision": tp / report.flag.sum() if report.flag.any() else 0.0,
+                          "recall": tp / sybil.sum()}
+        rows.append(row)
+        print(f"  outward {name} {kind} ends={ends} seed={seed}: ref {row['reference_auc']:.4f} both "
+              f"{row['both ways']['auc']:.4f} one-way {row['fakes one way']['auc']:.4f}", flush=True)
     return rows
 
 
@@ -243,19 +257,20 @@ def report(rows: list[dict], big: dict, clean: list[dict], farm: list[dict]) -> 
                   f"{name} {np.mean(v):.3f} ({np.max(v):.3f})" for name in ("facebook", "bitcoin_otc", "epinions")
                   for v in [[r['flagged_share'] for r in clean if r['graph'] == name]])]
     lines += ["", "Fakes vouching outward (g = 1,000, and each Sybil also vouches for 3 honest people who know each "
-              "other, closing triangles with them): every vouch counted both ways, as `muster trust score` does, "
+              "other, closing triangles with them; in the second row of each graph, for every attack edge h -> s one Sybil that vouches for s also vouches for h, so that one contact gives trust to both ends): every vouch counted both ways, as `muster trust score` does, "
               "against the Sybils' vouches counted one way, the product's rule for applicants (here the honest "
               "nodes play members, whose vouches count both ways; in the product honest applicants count one "
               "way too). Mean (min) over seeds 1, 2, 3:", "",
-              "| graph | Sybil region | SybilRank AUC | both ways AUC | P / R | one way AUC | P / R |",
-              "|---|---|---:|---:|---:|---:|---:|"]
-    for graph, region in sorted({(r["graph"], r["region"]) for r in farm}):
-        sel = [r for r in farm if (r["graph"], r["region"]) == (graph, region)]
+              "| graph | Sybil region | also vouching for the attack edges' honest ends | SybilRank AUC | "
+              "both ways AUC | P / R | one way AUC | P / R |",
+              "|---|---|---|---:|---:|---:|---:|---:|"]
+    for graph, region, ends in sorted({(r["graph"], r["region"], r["ends"]) for r in farm}):
+        sel = [r for r in farm if (r["graph"], r["region"], r["ends"]) == (graph, region, ends)]
         cells = [_fmt([r["reference_auc"] for r in sel])]
         for label in ("both ways", "fakes one way"):
             cells += [_fmt([r[label]["auc"] for r in sel]),
                       f"{np.mean([r[label]['precision'] for r in sel]):.3f} / {np.mean([r[label]['recall'] for r in sel]):.3f}"]
-        lines.append(f"| {graph} | {region} | " + " | ".join(cells) + " |")
+        lines.append(f"| {graph} | {region} | {'yes' if ends else 'no'} | " + " | ".join(cells) + " |")
     ours = big["runs"]["ours"]
     ref = big["runs"]["reference"]
     best_ours = min(r["wall"] for r in ours)

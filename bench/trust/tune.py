@@ -105,6 +105,13 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   recall falls to 0.004 (in a loosely knit Sybil region half the fakes look like victims). It reads the
 #   direction the benchmark gives attack edges, and a ring whose members vouch one way for each other
 #   without shared contacts could make half of itself look like victims. Dropped.
+# - backing attack edges one way (bench/trust/run.py `outward` with ends: for every attack edge h -> s a Sybil
+#   that vouches for s also vouches for h, so one contact gives trust to both ends). With a pair's support
+#   taken from the contacts trust reaches both ends from, the fakes one way: Facebook ring AUC 0.955, no
+#   flag; OTC 0.996, recall 0.04. Kept: a directed pair giver -> receiver backed by its own two-step routes
+#   giver -> w -> receiver (the pattern of F @ F): 0.9998 / 0.996, P / R 0.905 / 1.000 and 0.929 / 0.971;
+#   without that attack unchanged (1.000 / 0.996, P / R 0.910 / 1.000 and 0.932 / 0.968 against 0.915 / 1.000
+#   and 0.951 / 0.949).
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({

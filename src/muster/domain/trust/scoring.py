@@ -6,7 +6,8 @@ The pipeline, each step measured against plain SybilRank in bench/trust (see ben
    to cross a one-way vouch in both directions for the honest region to mix; see `graph.py` for the rules),
    except that a vouch given by a `one_way` node carries trust to the vouchee only;
 2. each pair is scaled by its structural support (`support.py`): vouches that close no triangle, as attack
-   edges do, carry a fraction of their strength;
+   edges do, carry a fraction of their strength (where trust travels one way, by the routes it can take:
+   `_one_way_flow`);
 3. early-terminated propagation from the seeds (`propagation.py`) gives degree-normalised trust;
 4. a sweep cut over that ranking flags low-conductance groups as rings (`rings.py`), less honest circles
    joined to the trusted side by vouches with shared contacts.
