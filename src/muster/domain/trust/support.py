@@ -173,7 +173,9 @@ def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_
     col_sets = sets if col_sets is None else col_sets
     if sets.nnz == 0 or col_sets.nnz == 0:
         return np.zeros(a.nnz, dtype=np.float32)
-    if exact_cost(sets, col_sets) <= exact_up_to:
+    # Sets with more members than the budget allows multiplications take the estimate uncounted (counting
+    # costs 0.3 s at 10 M vouches).
+    if max(sets.nnz, col_sets.nnz) <= exact_up_to and exact_cost(sets, col_sets) <= exact_up_to:
         return exact_common(a, sets, col_sets)
     n = a.shape[0]
     words = _signatures(sets, hashes, seed)
