@@ -112,6 +112,18 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   giver -> w -> receiver (the pattern of F @ F): 0.9998 / 0.996, P / R 0.905 / 1.000 and 0.929 / 0.971;
 #   without that attack unchanged (1.000 / 0.996, P / R 0.910 / 1.000 and 0.932 / 0.968 against 0.915 / 1.000
 #   and 0.951 / 0.949).
+# - exact shared-contact counts on the benchmark graphs too (SupportRule.exact_up_to unbounded; they stay on the
+#   MinHash estimate). Facebook copy g = 1,000 0.9934 -> 0.9997, flags 0.97 / 0.99 -> 1.00 / 0.94; dense ring
+#   g = 10,000 0.765 -> 0.819; OTC g = 10,000 0.865 -> 0.898. But Facebook copy g = 10,000 0.974 -> 0.959 with
+#   its flags lost: about 5 % of random attack edges close one triangle, and the acquaintance test counts
+#   any shared contact (grading it, full at 3 contacts: 0.983, flags 0.65 / 0.57; under the estimate the
+#   grading changes nothing). And OTC at g = 100 0.9959 -> 0.9950, below the reference on seed 101 (0.9933
+#   against 0.9949; the ranking itself, before flags, 0.9959 -> 0.9932). The estimate finds only half of
+#   OTC's triangles (share of pairs with a shared contact 0.32 against 0.65 exact): a hub pair with two
+#   contacts among hundreds reads as unbacked, in effect a Jaccard threshold that suits OTC. Measuring knit
+#   on pairs with >= 2 / >= 3 contacts or Jaccard >= 1/32..1/8, floor 0.1 / 0.2, full 2 / 4: none restores
+#   OTC without losing Facebook at g = 10,000; a Jaccard threshold on exact counts (1/32: Facebook copy
+#   g = 10,000 0.972; 1/16 breaks the dense ring, whose pairs share few of their 50 contacts). Dropped.
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
