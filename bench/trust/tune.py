@@ -124,6 +124,9 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   on pairs with >= 2 / >= 3 contacts or Jaccard >= 1/32..1/8, floor 0.1 / 0.2, full 2 / 4: none restores
 #   OTC without losing Facebook at g = 10,000; a Jaccard threshold on exact counts (1/32: Facebook copy
 #   g = 10,000 0.972; 1/16 breaks the dense ring, whose pairs share few of their 50 contacts). Dropped.
+# - exact counts for the acquaintance test only (the flagged rows' pairs), backing graded over 1 / 2 / 3
+#   contacts: Facebook copy g = 10,000 0.974 -> 0.932 / 0.939 / 0.951 (recall 0.97 -> 0.01..0.43: random attack
+#   edges closing a triangle back the ring's inflow), OTC g = 100 recall 0.99 -> 0.34..0.45. Dropped.
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
