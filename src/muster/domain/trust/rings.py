@@ -184,11 +184,13 @@ def _absorb(gives: sp.csr_matrix, receives: sp.csr_matrix, chosen: np.ndarray, c
 class OneWayFlow(NamedTuple):
     """The directed pairs giver -> receiver along which trust travels when some vouches carry it one way:
     their strengths, the same scaled by support, and the support itself (two-step routes giver -> w ->
-    receiver; None when the scorer runs without support), all on `strengths`' pattern."""
+    receiver; None when the scorer runs without support), all on `strengths`' pattern; and the mask of
+    the nodes whose vouches count one way (applicants)."""
 
     strengths: sp.csr_matrix
     weighted: sp.csr_matrix
     routes: np.ndarray | None
+    one_way: np.ndarray
 
 
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
@@ -235,7 +237,12 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
             giving = flow.strengths
             shared = sp.csr_matrix((flow.routes, giving.indices, giving.indptr), shape=giving.shape).T.tocsr()[chosen]
         shared.data = (shared.data > 0).astype(np.float64)
-        chosen = chosen[~_acquainted(a, reaching, shared, chosen, trust, rule.acquainted, rule.restart, rule.steps)]
+        spared = _acquainted(a, reaching, shared, chosen, trust, rule.acquainted, rule.restart, rule.steps)
+        if flow is not None:
+            # Acquaintance spares members' circles only: two members who know each other, both vouching for
+            # one fake, back the ring's only way in as well as they would an honest applicant's.
+            spared &= ~flow.one_way[chosen]
+        chosen = chosen[~spared]
     if rule.absorb is not None and len(chosen):
         chosen = _absorb(outflow, inflow_weighted, chosen, candidates, rule.absorb)
     sub = plain[chosen][:, chosen]

@@ -192,7 +192,8 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     if n and not len(seed_idx):
         raise InputError("no seed is in the vouch graph: at least one seed must have given or received a vouch")
     plain = graph.undirected()
-    strengths = _one_way_strengths(graph, one_way)
+    one_way_vouches = _one_way_strengths(graph, one_way)
+    strengths = one_way_vouches[0] if one_way_vouches else None
     weighted = plain
     share = np.ones(n)
     common = None
@@ -205,8 +206,8 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
         after = np.asarray(weighted.sum(axis=1)).ravel()
         share = np.divide(after, before, out=np.zeros(n), where=before > 0)
     flow = None
-    if strengths is not None:
-        flow = _one_way_flow(strengths, weighted, plain, common, config.support)
+    if one_way_vouches is not None:
+        flow = _one_way_flow(*one_way_vouches, weighted, plain, common, config.support)
     result = propagate(weighted, seed_idx, iterations_for(n, config.iteration_factor),
                        flow.weighted if flow else None)
     reached = result.mass > 0
@@ -223,7 +224,7 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
                        ring_of, result.iterations, config.ring_discount)
 
 
-def _one_way_flow(strengths: sp.csr_matrix, weighted: sp.csr_matrix, plain: sp.csr_matrix,
+def _one_way_flow(strengths: sp.csr_matrix, limited: np.ndarray, weighted: sp.csr_matrix, plain: sp.csr_matrix,
                   common: np.ndarray | None, rule: SupportRule | None) -> OneWayFlow:
     """The directed pairs giver -> receiver, each scaled by its own support: the two-step routes
     giver -> w -> receiver that trust can take besides the vouch itself. A contact that only gives trust
@@ -231,15 +232,15 @@ def _one_way_flow(strengths: sp.csr_matrix, weighted: sp.csr_matrix, plain: sp.c
     and for that fake, shares a contact with both but opens no route from the member to the fake."""
     if rule is None or common is None:
         factor = sp.csr_matrix((weighted.data / plain.data, plain.indices, plain.indptr), shape=plain.shape)
-        return OneWayFlow(strengths, strengths.multiply(factor).tocsr(), None)
+        return OneWayFlow(strengths, strengths.multiply(factor).tocsr(), None, limited)
     receivers = strengths.T.tocsr()
     scaled, routes = supported(strengths, rule, strengths, receivers, knit=knit_weight(common, rule))
-    return OneWayFlow(strengths, scaled, routes)
+    return OneWayFlow(strengths, scaled, routes, limited)
 
 
-def _one_way_strengths(graph: VouchGraph, one_way: Iterable[str]) -> sp.csr_matrix | None:
-    """Directed strengths giver -> receiver by which trust may travel when some vouchers count one way;
-    None when every vouch counts both ways.
+def _one_way_strengths(graph: VouchGraph, one_way: Iterable[str]) -> tuple[sp.csr_matrix, np.ndarray] | None:
+    """Directed strengths giver -> receiver by which trust may travel when some vouchers count one way, and
+    the mask of those vouchers; None when every vouch counts both ways.
 
     Each vouch u -> v gives u -> v its strength, and v -> u too unless u is in `one_way`.
     """
@@ -255,4 +256,4 @@ def _one_way_strengths(graph: VouchGraph, one_way: Iterable[str]) -> sp.csr_matr
     strength = np.concatenate([graph.weight, graph.weight[back]])
     strengths = sp.csr_matrix((strength, (rows, cols)), shape=(n, n))
     strengths.eliminate_zeros()
-    return strengths
+    return strengths, limited

@@ -47,6 +47,24 @@ class TestRingRules:
         assert flagged(RingRule(acquainted=None)) == fakes | {f"c{i}" for i in range(30)}
         assert flagged(RingRule()) == fakes
 
+    def test_with_one_way_fakes_acquaintance_still_spares_an_unseeded_circle_of_members(self):
+        edges = community("h", 40) + community("c", 30) + ring("f", 8) + [("h5", "c0"), ("h5", "c1"), ("h15", "f0")]
+        graph = VouchGraph.from_edges(edges)
+        fakes = [f"f{i}" for i in range(8)]
+        report = score(graph, SEEDS, one_way=fakes)
+        assert {graph.ids[i] for i in np.flatnonzero(report.flag)} == set(fakes)
+        without = score(graph, SEEDS, ScoringConfig(rings=RingRule(acquainted=None)), one_way=fakes)
+        assert int(without.flag.sum()) == 38
+
+    def test_two_members_who_know_each_other_vouching_for_one_fake_do_not_clear_the_ring(self):
+        """h5 and h6 know each other and both vouch for f0, the ring's only way in: a real shared contact.
+        Counted both ways (the CLI) acquaintance clears the ring; with the fakes one way it stays flagged."""
+        graph = VouchGraph.from_edges(community("h", 40) + ring("f", 8) + [("h5", "f0"), ("h6", "f0")])
+        fake = np.array([node.startswith("f") for node in graph.ids])
+        assert not score(graph, SEEDS).flag.any()
+        report = score(graph, SEEDS, one_way=list(np.asarray(graph.ids)[fake]))
+        assert report.flag[fake].all() and not report.flag[~fake].any()
+
     def test_a_node_vouching_mostly_with_flagged_members_joins_them_and_an_honest_neighbour_does_not(self):
         # f0-f2 are flagged; x's vouches go to them with shared contacts (full weight), h's one vouch into
         # the group closes no triangle (support-weighted down to 0.02) and the rest go to h2, h3.
