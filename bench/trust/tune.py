@@ -134,8 +134,8 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   (seed 2's flags lost, recall 0.11) and Epinions g = 1,000 seed 3 below the reference (0.9976 against
 #   0.9997). Each of these breaks is the acquaintance test clearing most of the Sybil region: a few attack
 #   edges whose ends (seem to) share a contact lift its backed share over 5 %. 32-bit signature lanes
-#   (no false matches between 16-bit minima) do not remove the breaks (OTC g = 1,000 at 32 hashes, Epinions
-#   g = 1,000 at 48), so they come from true shared contacts as much as from false ones. Kept 16.
+#   (no false matches between 16-bit minima) do not remove the breaks (OTC g = 1,000 at 32 and 48 hashes, one
+#   seed each), so they come from true shared contacts as much as from false ones. Kept 16.
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
