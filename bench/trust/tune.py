@@ -136,6 +136,10 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   edges whose ends (seem to) share a contact lift its backed share over 5 %. 32-bit signature lanes
 #   (no false matches between 16-bit minima) do not remove the breaks (OTC g = 1,000 at 32 and 48 hashes, one
 #   seed each), so they come from true shared contacts as much as from false ones. Kept 16.
+#   In the OTC break the backed evidence comes from Sybils just outside the cut that an attack edge lifted to
+#   the average trust (weights 3.0 against 1.0 at 16 hashes). Absorbing before the acquaintance test, so that
+#   such Sybils join the ring first (once, or before and after): no change at 16 hashes, the break stays at
+#   24. Dropped.
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
