@@ -13,10 +13,13 @@ OTC at g = 1,000 0.979 -> 0.991, flag recall 0.96 -> 0.99; Facebook unchanged).
 Exact per-pair triangle counts cost sum(degree^2), which does not fit the 10 s budget at 10 M vouches,
 so on large graphs the Jaccard similarity of the two neighbourhoods is estimated with k MinHash signatures
 (Broder 1997): O(k * edges), and zero for pairs with no common neighbour, since two disjoint sets share a
-minimum only when two 16-bit hash values collide (about 1 in 100 disjoint pairs of 30-person sets). The estimate converts back to a common-neighbour count: |N(u) & N(v)| =
-J (d_u + d_v) / (1 + J). On small graphs (a formation's own vouches: thousands of people) the counts are
-exact, because there the estimate is coarse (a 16-hash signature of a 2-person set) and would make a score
-depend on the order in which nodes happen to be numbered.
+minimum only when two 16-bit hash values collide (about 1 in 100 disjoint pairs of 30-person sets). The
+estimate converts back to a common-neighbour count: |N(u) & N(v)| = J (d_u + d_v) / (1 + J). It misses
+most contacts of pairs whose neighbourhoods are large and overlap little (two hubs with two contacts in
+common), in effect a Jaccard threshold: it finds half of Bitcoin OTC's triangles. On small graphs (a
+formation's own vouches: thousands of people) the counts are exact, because there the estimate is coarse
+(a 16-hash signature of a 2-person set) and would make a score depend on the order in which nodes happen
+to be numbered.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ class SupportRule:
     Counts are exact while that costs at most `exact_up_to` multiplications (the sum over nodes of the
     squared number of sets each one is in); beyond, `hashes` signatures (a multiple of 4) up to
     `large_from` stored pairs and `large_hashes` after that: the estimate gets coarser on huge graphs to
-    hold the CLI's 10 s budget at 10 M vouches. The benchmark graphs (1.5 million multiplications and up
-    once a Sybil region is added) all take the estimate, as they did when the defaults were tuned.
+    hold the CLI's 10 s budget at 10 M vouches. The benchmark graphs (2.6 million multiplications and up)
+    all take the estimate, as they did when the defaults were tuned; the knit shares above are the
+    estimate's (exact counts find a shared contact for 65 % of OTC's pairs, see bench/trust/tune.py).
     """
 
     exact_up_to: int = 1_000_000
