@@ -139,7 +139,8 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   In the OTC break the backed evidence comes from Sybils just outside the cut that an attack edge lifted to
 #   the average trust (weights 3.0 against 1.0 at 16 hashes). Absorbing before the acquaintance test, so that
 #   such Sybils join the ring first (once, or before and after): no change at 16 hashes, the break stays at
-#   24. Dropped.
+#   24. Dropped. Weighing the outside end by its capped trust squared or to the fourth power: the break stays
+#   at 24 (and the fourth power costs the dense ring at g = 1,000 0.998 -> 0.982). Dropped.
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
