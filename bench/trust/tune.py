@@ -140,7 +140,10 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   the average trust (weights 3.0 against 1.0 at 16 hashes). Absorbing before the acquaintance test, so that
 #   such Sybils join the ring first (once, or before and after): no change at 16 hashes, the break stays at
 #   24. Dropped. Weighing the outside end by its capped trust squared or to the fourth power: the break stays
-#   at 24 (and the fourth power costs the dense ring at g = 1,000 0.998 -> 0.982). Dropped.
+#   at 24 (and the fourth power costs the dense ring at g = 1,000 0.998 -> 0.982). Dropped. A higher
+#   acquaintance share for margin, 0.1 / 0.2: honest circles stay flagged (16 signatures: Facebook copy
+#   g = 10,000 0.974 -> 0.959 / 0.948, dense ring g = 1,000 0.998 -> 0.994 / 0.976; 32: 0.988 -> 0.987 /
+#   0.969, ring 0.9998 -> 0.986 / 0.983). Dropped.
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
