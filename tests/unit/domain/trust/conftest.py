@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from muster.domain.trust import VouchGraph
 
@@ -33,3 +35,15 @@ def honest_chain() -> VouchGraph:
 
 
 SEEDS = ["h0", "h10", "h20", "h30"]
+
+
+def random_symmetric(n: int = 300, pairs: int = 2000, seed: int = 3) -> sp.csr_matrix:
+    """Random symmetric pairs (strength 1, or 2 where drawn both ways), no self-pairs, indices sorted."""
+    rng = np.random.default_rng(seed)
+    a = sp.coo_matrix((np.ones(pairs, dtype=np.float32), (rng.integers(0, n, pairs), rng.integers(0, n, pairs))),
+                      shape=(n, n)).tocsr()
+    a = (a + a.T).tocsr()
+    a.setdiag(0)
+    a.eliminate_zeros()
+    a.sort_indices()
+    return a

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from muster.domain.trust.blocks import row_blocks
 from muster.domain.trust.rings import sweep_conductance
 from muster.domain.trust.support import _common, _signatures
 
-
-def random_symmetric(n: int = 300, pairs: int = 2000, seed: int = 3) -> sp.csr_matrix:
-    rng = np.random.default_rng(seed)
-    a = sp.coo_matrix((np.ones(pairs, dtype=np.float32), (rng.integers(0, n, pairs), rng.integers(0, n, pairs))),
-                      shape=(n, n)).tocsr()
-    a = (a + a.T).tocsr()
-    a.setdiag(0)
-    a.eliminate_zeros()
-    a.sort_indices()
-    return a
+from .conftest import random_symmetric
 
 
 class TestRowBlocks:

@@ -12,8 +12,7 @@ import scipy.sparse as sp
 from muster.domain.trust import ScoringConfig, VouchGraph, score
 from muster.domain.trust.support import common_neighbours
 
-from .conftest import SEEDS, community, ring
-from .test_blocks import random_symmetric
+from .conftest import SEEDS, community, random_symmetric, ring
 
 
 def by_hand(a: sp.csr_matrix, sets: sp.csr_matrix, col_sets: sp.csr_matrix) -> np.ndarray:
