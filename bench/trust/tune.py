@@ -48,15 +48,16 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   the walk's time at 1 M nodes; 1.5: -0.003..0.01 everywhere.
 # - an adaptive support floor (unsupported multiplier = share of unsupported vouches): a dense ring of fakes
 #   raises that share itself and switches the defence off (ring 0.93 -> 0.85).
-# - the local support rule (SupportRule(local=True)), knit 0.3..1: OTC 0.979 -> 0.988 (= SybilRank) but
-#   ring 0.93 -> 0.86..0.92 (MinHash under-counts shared contacts of high-degree honest members).
+# - a local support rule (expected support from each end's share of backed vouches; option since removed),
+#   knit 0.3..1: OTC 0.979 -> 0.988 (= SybilRank) but ring 0.93 -> 0.86..0.92 (MinHash under-counts shared
+#   contacts of high-degree honest members).
 # - blending the support walk with a plain walk (geometric mean, 25 % / 50 %): OTC up to 0.985, ring down
 #   to 0.91 / 0.87.
 # - a reverse (distrust) walk from the flagged nodes combined as t / (t + d), t^2 / (t + d) or t - d:
 #   no gain anywhere but OTC (+0.005), losses up to -0.08 on Facebook.
 # - a lower support floor (0.01, 0.002; also with full = 5 or iteration_factor 3): dense ring 0.93 -> 0.97 and
 #   Facebook g = 10,000 0.93 -> 0.94, but OTC 0.979 -> 0.967..0.976 and flag recall unstable (0.64 on OTC).
-# - a second sweep pass over the nodes left after the first ring (RingRule(passes=2)): recall on Epinions at
+# - a second sweep pass over the nodes left after the first ring (option since removed): recall on Epinions at
 #   g = 10,000 0.66 -> 0.99, but Facebook precision 0.90 -> 0.80 and false alarms without any Sybil on
 #   Facebook 17 % -> 30 % of members.
 # - scaling the support penalty by the graph's share of pairs with a shared contact (SupportRule.knit_low,

@@ -21,3 +21,13 @@ def row_blocks(indptr: np.ndarray, lo: int, hi: int, pairs: int) -> Iterator[tup
         if p1 > p0:
             yield r0, r1, p0, p1
         r0 = r1
+
+
+# Stored pairs from which a pass over them is split over two threads (NumPy and SciPy release the GIL).
+TWO_THREADS_FROM = 2_000_000
+
+
+def halves(indptr: np.ndarray) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Two row ranges, (0, mid) and (mid, n), holding about half of the stored pairs each."""
+    mid = int(np.searchsorted(indptr, indptr[-1] // 2))
+    return (0, mid), (mid, len(indptr) - 1)

@@ -7,8 +7,9 @@ region but crossed the few attack edges only a little (Cao et al., NSDI 2012). D
 removes the advantage of simply having many vouches.
 
 The result is the mean of the last two steps, so that trust on bipartite stretches (a chain of vouches, a
-star) does not vanish on every other node. Alongside the trust this records the step at which each node first received any, which is its distance in
-vouch hops from the nearest seed (for steps up to the number of iterations).
+star) does not vanish on every other node. Alongside the trust this records the step at which each node
+first received any, which is its distance in vouch hops from the nearest seed (for steps up to the number
+of iterations).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+from muster.domain.trust.blocks import TWO_THREADS_FROM, halves
 
 UNREACHED = -1
 
@@ -41,11 +44,9 @@ class _Product:
     def __init__(self, a: sp.csr_matrix) -> None:
         self.a = a
         self.pool: ThreadPoolExecutor | None = None
-        if a.nnz >= 2_000_000:
-            n = a.shape[0]
-            mid = int(np.searchsorted(a.indptr, a.nnz // 2))
-            cut = int(a.indptr[mid])
-            self.blocks = (_rows(a, 0, mid), _rows(a, mid, n))
+        if a.nnz >= TWO_THREADS_FROM:
+            top, bottom = halves(a.indptr)
+            self.blocks = (_rows(a, *top), _rows(a, *bottom))
             self.pool = ThreadPoolExecutor(2)
 
     def __enter__(self) -> _Product:

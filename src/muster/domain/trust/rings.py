@@ -55,7 +55,6 @@ class RingRule:
     min_size: int = 3
     cut_on_vouches: bool = True
     tolerance: float = 1.1
-    passes: int = 1
     acquainted: float | None = 0.05
     restart: float = 0.05
     absorb: float | None = 0.5
@@ -218,16 +217,10 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     degree = np.asarray(cut.sum(axis=1, dtype=np.float64)).ravel()
     order = candidates[np.argsort(trust[candidates], kind="stable")]
     trusted = np.flatnonzero(reached & is_seed)
-    picked: list[np.ndarray] = []
-    for _ in range(rule.passes):
-        found = _best_cut(cut, order, trusted, degree, rule)
-        if found is None:
-            break
-        picked.append(order[:found])
-        order = order[found:]  # a further pass looks for another isolated group among the rest
-    if not picked:
+    found = _best_cut(cut, order, trusted, degree, rule)
+    if found is None:
         return []
-    chosen = np.sort(np.concatenate(picked))
+    chosen = np.sort(order[:found])
     if rule.acquainted is not None and common is not None and (flow is None or flow.routes is not None):
         # Only the flagged rows: the whole graph's pairs would be fresh memory the size of the input.
         reaching = inflow[chosen]

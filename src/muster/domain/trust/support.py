@@ -30,12 +30,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from muster.domain.trust.blocks import row_blocks
+from muster.domain.trust.blocks import TWO_THREADS_FROM, halves, row_blocks
 
 
 @dataclass(frozen=True)
 class SupportRule:
-    """Pair multiplier = min(1, (common neighbours + floor) / full), estimated from MinHash signatures.
+    """Pair multiplier = min(1, (common neighbours + floor) / full), the count exact or estimated (below).
 
     The penalty (1 - multiplier) is scaled by how well knit the whole graph is: by 0 when at most
     `knit_low` of its pairs share a contact, by 1 from `knit_high` up, linearly between (`knit_high` 0
@@ -57,8 +57,6 @@ class SupportRule:
     floor: float = 0.05
     full: float = 3.0
     seed: int = 0x5EED
-    local: bool = False
-    knit: float = 1.0
     knit_low: float = 0.1
     knit_high: float = 0.64
 
@@ -93,13 +91,11 @@ def _signatures(a: sp.csr_matrix, hashes: int, seed: int, chunk: int = 1 << 20) 
             for j in range(hashes):
                 lows[rows, j] = np.minimum.reduceat(np.take(per_node[j], neighbours), starts)
 
-    if a.nnz < 2_000_000:
+    if a.nnz < TWO_THREADS_FROM:
         sign(0, n)
     else:
-        # Two threads over two row blocks: NumPy releases the GIL in take and reduceat.
-        mid = int(np.searchsorted(a.indptr, a.nnz // 2))
         with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda b: sign(*b), ((0, mid), (mid, n))))
+            list(pool.map(lambda b: sign(*b), halves(a.indptr)))
     return lows.view(np.uint64)
 
 
@@ -196,13 +192,11 @@ def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_
     def block(lo: int, hi: int) -> np.ndarray:
         return _common(words, col_words, a.indptr, cols, sizes[0], sizes[1], hashes, lo, hi)
 
-    if a.nnz < 2_000_000:
+    if a.nnz < TWO_THREADS_FROM:
         common = block(0, n)
     else:
-        # Two threads over two row blocks: NumPy releases the GIL on these array operations.
-        mid = int(np.searchsorted(a.indptr, a.nnz // 2))
         with ThreadPoolExecutor(2) as pool:
-            common = np.concatenate(list(pool.map(lambda b: block(*b), ((0, mid), (mid, n)))))
+            common = np.concatenate(list(pool.map(lambda b: block(*b), halves(a.indptr))))
     if sets is not a or col_sets is not a:
         np.nan_to_num(common, copy=False, nan=0.0)
     return common
@@ -222,22 +216,6 @@ def supported(a: sp.csr_matrix, rule: SupportRule, sets: sp.csr_matrix | None = 
     factor = common + np.float32(rule.floor)
     factor *= np.float32(1.0 / rule.full)
     np.minimum(factor, np.float32(1.0), out=factor)
-    if rule.local:
-        # Local expectation: a vouch without shared contacts is suspicious in proportion to how often the
-        # ends' other vouches have them. Where nobody's vouches close triangles (a loosely knit trust
-        # network) the rule steps aside; an attack edge from a well-knit honest member is still cut,
-        # whatever the Sybil end looks like, because the larger of the two ends' rates is used.
-        counts = np.diff(a.indptr)
-        starts = np.minimum(a.indptr[:-1], max(a.nnz - 1, 0))
-        rate = np.add.reduceat((common > 0).astype(np.float32), starts) / np.maximum(counts, 1)
-        rate[counts == 0] = 0.0
-        np.minimum(rate / np.float32(rule.knit), np.float32(1.0), out=rate)
-        expect = np.repeat(rate, counts)
-        np.maximum(expect, rate[a.indices], out=expect)
-        # factor <- 1 - expect * (1 - factor)
-        factor -= np.float32(1.0)
-        factor *= expect
-        factor += np.float32(1.0)
     weight = knit_weight(common, rule) if knit is None else knit
     if weight < 1.0:
         factor -= np.float32(1.0)
