@@ -124,29 +124,28 @@ class TestHitsInTheUi:
         container, _client, _ = env
         # No `with`: these clients share the module's worker instead of starting and stopping their own.
         officer, recruiter = TestClient(create_app(container)), TestClient(create_app(container))
-        if True:
-            self.login(officer, "security_officer")
-            self.login(recruiter, "recruiter")
-            case = submit_listed(container, officer)
-            page = officer.get(f"/cases/{case}")
-            assert "Watchlist hits" in page.text and "Pisarevsky Evgeny Leonidovich" in page.text
-            assert "Watchlist hits" not in recruiter.get(f"/cases/{case}").text
-            assert recruiter.get("/screening").status_code == 403
-            assert case in officer.get("/screening").text
-            assert 'hx-get="/screening/open-hits"' in officer.get("/cases").text  # on the officer's queue
-            assert "/screening/open-hits" not in recruiter.get("/cases").text
-            fragment = officer.get("/screening/open-hits", headers={"HX-Request": "true"})
-            assert fragment.status_code == 200 and f"/cases/{case}#hits" in fragment.text and "<html" not in fragment.text
-            assert recruiter.get("/screening/open-hits", headers={"HX-Request": "true"}).status_code == 403
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-            hit_id = re.search(rf'action="/cases/{case}/hits/([^"]+)"', page.text).group(1)
-            forged = officer.post(f"/cases/{case}/hits/{hit_id}", data={"decision": "dismiss", "reason": "x"},
-                                  follow_redirects=False)
-            assert forged.status_code == 403
-            done = officer.post(f"/cases/{case}/hits/{hit_id}", follow_redirects=False,
-                                data={"decision": "dismiss", "reason": "namesake", "csrf_token": csrf})
-            assert done.status_code == 303
-            assert "Dismissed" in officer.get(f"/cases/{case}").text
+        self.login(officer, "security_officer")
+        self.login(recruiter, "recruiter")
+        case = submit_listed(container, officer)
+        page = officer.get(f"/cases/{case}")
+        assert "Watchlist hits" in page.text and "Pisarevsky Evgeny Leonidovich" in page.text
+        assert "Watchlist hits" not in recruiter.get(f"/cases/{case}").text
+        assert recruiter.get("/screening").status_code == 403
+        assert case in officer.get("/screening").text
+        assert 'hx-get="/screening/open-hits"' in officer.get("/cases").text  # on the officer's queue
+        assert "/screening/open-hits" not in recruiter.get("/cases").text
+        fragment = officer.get("/screening/open-hits", headers={"HX-Request": "true"})
+        assert fragment.status_code == 200 and f"/cases/{case}#hits" in fragment.text and "<html" not in fragment.text
+        assert recruiter.get("/screening/open-hits", headers={"HX-Request": "true"}).status_code == 403
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        hit_id = re.search(rf'action="/cases/{case}/hits/([^"]+)"', page.text).group(1)
+        forged = officer.post(f"/cases/{case}/hits/{hit_id}", data={"decision": "dismiss", "reason": "x"},
+                              follow_redirects=False)
+        assert forged.status_code == 403
+        done = officer.post(f"/cases/{case}/hits/{hit_id}", follow_redirects=False,
+                            data={"decision": "dismiss", "reason": "namesake", "csrf_token": csrf})
+        assert done.status_code == 303
+        assert "Dismissed" in officer.get(f"/cases/{case}").text
 
     def test_the_rescreen_status_polls_while_a_job_runs(self, env):
         container, client, _ = env

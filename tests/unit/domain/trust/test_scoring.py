@@ -8,7 +8,7 @@ import pytest
 from muster.domain.errors import InputError
 from muster.domain.trust import ScoringConfig, VouchGraph, score
 
-from .conftest import SEEDS, community
+from .conftest import SEEDS, community, ring
 
 
 class TestRingDetection:
@@ -46,8 +46,8 @@ class TestRingDetection:
 
     def test_trust_falls_along_a_chain_away_from_the_seed_but_stays_positive(self, honest_chain):
         report = score(honest_chain, ["seed"])
-        assert report.score[honest_chain.index_of("seed")] == 1.0
-        assert all(0 < s <= 1 for s in report.score)
+        along = report.score[[honest_chain.index_of(v) for v in ("seed", "c1", "c2", "c3", "c4", "c5")]]
+        assert along[0] == 1.0 and np.all(np.diff(along) < 0) and along[-1] > 0
 
 
 class TestExplanations:
@@ -104,11 +104,13 @@ class TestBadInput:
         assert np.allclose(score(noisy, ["seed"]).score, score(honest_chain, ["seed"]).score)
 
     def test_weak_vouches_carry_less_trust_than_strong_ones(self):
-        edges = community("h", 12) + [("h0", "a", 1.0), ("h6", "b", 0.1)]
-        report = score(VouchGraph.from_edges(edges), ["h0", "h6"], ScoringConfig(support=None))
-        graph = report.graph
-        # Degree normalisation cancels a lone vouch's strength; what differs is the share it takes from h6.
-        assert report.score[graph.index_of("a")] > 0 and report.score[graph.index_of("b")] > 0
+        def score_of_b(strength: float) -> float:
+            edges = community("h", 12) + [("h0", "a", 1.0), ("h6", "b", strength)]
+            return score(VouchGraph.from_edges(edges), ["h0", "h6"], ScoringConfig(support=None)).explain("b").score
+
+        # Degree normalisation cancels much of a lone vouch's strength; what differs is the share it takes
+        # from h6.
+        assert 0 < score_of_b(0.1) < score_of_b(1.0)
 
     def test_zero_strength_vouches_carry_nothing(self):
         report = score(VouchGraph.from_edges([("s", "a", 1.0), ("s", "b", 0.0)]), ["s"])
@@ -118,8 +120,6 @@ class TestBadInput:
 
 class TestRescoring:
     def test_revoking_the_attack_vouch_cuts_the_ring_off(self):
-        from .conftest import ring
-
         edges = community("h", 40) + ring("f", 8)
         report = score(VouchGraph.from_edges(edges), SEEDS)
         assert report.explain("f0").text == "no vouch path from any seed"
@@ -128,8 +128,6 @@ class TestRescoring:
     def test_rejecting_a_voucher_lowers_the_trust_of_those_it_vouched_for(self):
         edges = community("h", 20) + [("h3", "x"), ("x", "y"), ("h9", "y")]
         before = score(VouchGraph.from_edges(edges), ["h0"])
-        graph = VouchGraph.from_edges(edges)
-        assert graph.vouchees("x") == ["y"]
         after = score(VouchGraph.from_edges([e for e in edges if "x" not in e]), ["h0"])
         assert after.explain("y").relative_trust < before.explain("y").relative_trust
 
@@ -139,8 +137,6 @@ class TestOneWayVouches:
     def farming() -> VouchGraph:
         """The ring of 8 won one vouch from h5, and each fake vouches for three honest members who know each
         other, closing triangles with them."""
-        from .conftest import ring
-
         edges = community("h", 40) + ring("f", 8) + [("h5", "f0")]
         edges += [(f"f{i}", f"h{(5 * i + d) % 40}") for i in range(8) for d in (0, 1, 2)]
         return VouchGraph.from_edges(edges)
