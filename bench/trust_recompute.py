@@ -9,7 +9,6 @@ the whole recompute (reading the vouches, building the graph, scoring) and the s
 
 Measured 2026-11-25 on the 2-core AMD EPYC development VM, shared with other work (median of 5, two runs;
 whole recompute / graph and score):
-    the demo (36 nodes, 68 vouches)        ~5 ms in all
     500 applicants,  2,000 vouches         30-36 ms /  7 ms
     1,500 applicants, 5,000 vouches        62-79 ms / 11-12 ms
     3,000 applicants, 10,000 vouches     100-281 ms / 16-21 ms
@@ -38,11 +37,12 @@ SIZES = ((500, 2_000), (1_500, 5_000), (3_000, 10_000), (10_000, 40_000))
 
 def main() -> None:
     for n_apps, n_vouches in SIZES:
-        container = build(Settings(data_dir=Path(tempfile.mkdtemp()), demo=False))
+        work = tempfile.TemporaryDirectory()
+        container = build(Settings(data_dir=Path(work.name), demo=False))
         prepare(container)
         rng = random.Random(1)
         members = [f"member:m{i}" for i in range(50)]
-        apps = [f"app:{uuid.uuid4()}" for _ in range(n_apps)]
+        apps = [f"app:{uuid.UUID(int=rng.getrandbits(128))}" for _ in range(n_apps)]
         rows, seen = [], set()
         while len(rows) < n_vouches:
             vouchee = rng.choice(apps)
@@ -50,7 +50,7 @@ def main() -> None:
             if voucher == vouchee or (voucher, vouchee) in seen:
                 continue
             seen.add((voucher, vouchee))
-            rows.append(dict(id=str(uuid.uuid4()), voucher=voucher, vouchee=vouchee, relationship="friend",
+            rows.append(dict(id=str(uuid.UUID(int=rng.getrandbits(128))), voucher=voucher, vouchee=vouchee, relationship="friend",
                              known_for_years=2.0, strength=round(rng.random(), 2), note=None,
                              created_on=date(2026, 1, 1), revoked_on=None))
         with container.engine.begin() as connection:
@@ -66,6 +66,7 @@ def main() -> None:
         print(f"{n_apps:>6} applicants {n_vouches:>6} vouches: recompute {statistics.median(whole) * 1000:6.0f} ms, "
               f"graph and score {statistics.median(scoring) * 1000:5.0f} ms")
         container.close()
+        work.cleanup()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run  # noqa: E402
 
-from muster.domain.trust import RingRule, ScoringConfig, SupportRule  # noqa: E402
+from muster.domain.trust import RingRule, ScoringConfig  # noqa: E402
 
 TUNING_SEEDS = (101, 102, 103)
 
