@@ -84,7 +84,7 @@ class TestSecurityOfficer:
         assert response.headers["content-security-policy"].startswith("default-src 'none'; style-src 'unsafe-inline'")
         assert response.text.startswith("<svg") and 'class="node flagged' in response.text
         assert "<script" not in response.text
-        assert f"app:{ring[1][:8]}<" in response.text and ring[1] not in response.text  # ids shortened as on the page
+        assert f"applicant {ring[1][:8]}<" in response.text and ring[1] not in response.text  # ids shortened as on the page
 
     def test_the_queue_shows_review_flags_and_ring_members(self, env):
         container, people, browsers, honest, _ = env

@@ -71,6 +71,12 @@ class AuditAction(StrEnum):
     HIT_RECORD_READ = "security:hit:read"
     HIT_RECORD_DECIDE = "security:hit:decide"
     WATCHLIST_VERSION_IMPORT = "screening:watchlist:import"
+    TRUST_RECORD_READ = "security:trust:read"
+    TRUST_SCORES_RECOMPUTE = "system:trust:recompute"
+    SEED_CREATE = "admin:seed:create"
+    SEED_DELETE = "admin:seed:delete"
+    REVIEW_FLAG_RAISE = "security:flag:raise"
+    REVIEW_FLAG_CLEAR = "security:flag:clear"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,23 @@ from datetime import date
 from enum import StrEnum
 
 from muster.domain.errors import ValidationFailed
-from muster.domain.ids import VouchId
+from muster.domain.ids import ApplicationId, VouchId
+
+APPLICANT_PREFIX = "app:"
+
+
+def applicant_node(application_id: str) -> str:
+    """The vouch-graph node of an application."""
+    return APPLICANT_PREFIX + application_id
+
+
+def is_applicant(node: str) -> bool:
+    return node.startswith(APPLICANT_PREFIX)
+
+
+def application_of(node: str) -> ApplicationId:
+    """The application an applicant node stands for (see `is_applicant`)."""
+    return ApplicationId(node.removeprefix(APPLICANT_PREFIX))
 
 
 class Relationship(StrEnum):

@@ -19,6 +19,7 @@ from datetime import timedelta
 from muster.domain.accounts import Reviewer
 from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.ids import ApplicationId
+from muster.domain.vouches import applicant_node
 from muster.domain.workflow import Stage
 from muster.services.audit import SYSTEM, commit_audited
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
@@ -52,7 +53,7 @@ class ErasureService:
             already = uow.applications.erased_on(application_id) is not None
             if not already:
                 uow.applications.erase(application_id, on=self._clock.now().date())
-                uow.vouches.erase_notes(f"app:{application_id}")
+                uow.vouches.erase_notes(applicant_node(application_id))
             # Index rows would let anyone holding the blind-index key confirm a guessed contact; deleted on
             # every erase, so erasing again also cleans up rows written before the tombstone existed.
             uow.contact_indexes.delete_for(application_id)

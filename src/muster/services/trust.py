@@ -13,46 +13,32 @@ a security officer's review (`cascade`), with the reason and the score before an
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 
 from muster.domain.accounts import Reviewer
-from muster.domain.audit import AuditEvent
+from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import InputError, NotFound, ValidationFailed
 from muster.domain.ids import ApplicationId
 from muster.domain.permissions import Permission
 from muster.domain.review_flags import ReviewFlag, infiltration_reason
-from muster.domain.seeds import Seed, seed_node
+from muster.domain.seeds import MEMBER_PREFIX, Seed, seed_node
 from muster.domain.trust import TrustReport, VouchGraph, neighbourhood_svg, score, shortest_paths_to_seeds
-from muster.domain.vouches import Vouch
+from muster.domain.vouches import Vouch, applicant_node, application_of, is_applicant
 from muster.domain.workflow import Action, Application, ReasonCode, Stage
 from muster.services.audit import SYSTEM, commit_audited
 from muster.services.cases import require
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 
-_LONG_APPLICANT_ID = re.compile(r"app:([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-class TrustAuditAction(StrEnum):
-    TRUST_RECORD_READ = "security:trust:read"
-    TRUST_SCORES_RECOMPUTE = "system:trust:recompute"
-    SEED_CREATE = "admin:seed:create"
-    SEED_DELETE = "admin:seed:delete"
-    REVIEW_FLAG_RAISE = "security:flag:raise"
-    REVIEW_FLAG_CLEAR = "security:flag:clear"
-
-
 def node_label(node: str) -> str:
     """How a node is named on pages: 'applicant 1a2b3c4d' or 'anna-k (member)'. Ids only, never names."""
-    if node.startswith("app:"):
-        return f"applicant {node[4:12]}"
-    return f"{node.removeprefix('member:')} (member)"
+    if is_applicant(node):
+        return f"applicant {application_of(node)[:8]}"
+    return f"{node.removeprefix(MEMBER_PREFIX)} (member)"
 
 
 @dataclass(frozen=True)
@@ -162,7 +148,7 @@ class TrustService:
                 if not refresh and self._snapshot is not None and self._snapshot.stamp == stamp:
                     return self._snapshot
                 edges = uow.vouch_graph.edges()
-                distrusted = frozenset(f"app:{a}" for a in uow.vouch_graph.rejected_as_infiltrators())
+                distrusted = frozenset(applicant_node(a) for a in uow.vouch_graph.rejected_as_infiltrators())
                 seeds = tuple(s.node for s in uow.seeds.list())
             self._snapshot = self._compute(edges, seeds, distrusted, stamp)
             return self._snapshot
@@ -176,7 +162,7 @@ class TrustService:
         try:
             # An applicant's vouch carries trust to the vouchee only: fakes must not draw trust from honest
             # applicants by vouching for them. A member's vouch counts both ways.
-            report: TrustReport | None = score(graph, seeds, one_way=[n for n in graph.ids if n.startswith("app:")])
+            report: TrustReport | None = score(graph, seeds, one_way=[n for n in graph.ids if is_applicant(n)])
         except InputError:  # no seed has given or received a vouch yet: nothing can be trusted
             report = None
         return Snapshot(graph, report, seeds, {(v.voucher, v.vouchee): v for v in edges}, distrusted,
@@ -186,29 +172,26 @@ class TrustService:
         """VouchService's hook: rescore at once, so the next page shows the new scores; a new vouch to or from
         an applicant already rejected as a suspected infiltrator raises the other side for review."""
         before = self._snapshot
-        after = self.snapshot(refresh=True)
+        after = self.snapshot()  # the vouch changed the stamp: this rescores
         if vouch.is_active:
             for node in (vouch.voucher, vouch.vouchee):
                 if node in after.distrusted:
-                    self._raise_linked(ApplicationId(node[4:]), before, after, SYSTEM)
+                    self._raise_linked(application_of(node), before, after, SYSTEM)
 
-    def recompute(self, reviewer: Reviewer | None = None) -> RecomputeSummary:
+    def recompute(self) -> RecomputeSummary:
         """The nightly batch: rescore everything from the database, whatever the cache holds, and run the
         cascade again for every applicant rejected as a suspected infiltrator, so that a vouch linked to them
         since (or a cascade that failed half way) still raises the applicants concerned."""
-        if reviewer is not None:
-            require(reviewer, Permission.TRUST_READ)
         snap = self.snapshot(refresh=True)
         raised = 0
         for source in sorted(snap.distrusted):
-            raised += len(self._raise_linked(ApplicationId(source[4:]), None, snap, SYSTEM))
+            raised += len(self._raise_linked(application_of(source), None, snap, SYSTEM))
         report = snap.report
         summary = RecomputeSummary(snap.graph.n, len(snap.graph.src), len(snap.seeds),
                                    int(report.flag.sum()) if report is not None else 0,
                                    len(report.rings) if report is not None else 0, snap.seconds, raised)
         with self._uow() as uow:
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM,
-                                                        TrustAuditAction.TRUST_SCORES_RECOMPUTE, None,
+            commit_audited(uow, self._audit, AuditEvent(SYSTEM, AuditAction.TRUST_SCORES_RECOMPUTE, None,
                                                         f"{summary.nodes} nodes, {summary.flagged} flagged, "
                                                         f"{raised} raised"))
         return summary
@@ -217,11 +200,11 @@ class TrustService:
         """The applicant's score, paths to seeds, ring evidence and review flags; the read is audited."""
         require(reviewer, Permission.TRUST_READ)
         snap = self.snapshot()
-        node = f"app:{application_id}"
+        node = applicant_node(application_id)
         with self._uow() as uow:
             uow.applications.get(application_id)  # ApplicationUnknown for a wrong id
             flags = tuple(uow.review_flags.for_application(application_id))
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, TrustAuditAction.TRUST_RECORD_READ,
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.TRUST_RECORD_READ,
                                                         application_id, "trust view"))
         i = snap.graph.index_of(node)
         if i is None or snap.report is None:
@@ -252,14 +235,14 @@ class TrustService:
         """The two-hop vouch neighbourhood as SVG (flagged nodes marked); NotFound when it has no vouch."""
         require(reviewer, Permission.TRUST_READ)
         snap = self.snapshot()
-        node = f"app:{application_id}"
+        node = applicant_node(application_id)
         if snap.graph.index_of(node) is None:
             raise NotFound(f"application {application_id} has no vouch")
         with self._uow() as uow:
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, TrustAuditAction.TRUST_RECORD_READ,
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.TRUST_RECORD_READ,
                                                         application_id, "trust picture"))
         # Applicant ids are shortened to the 8 characters the pages show: full UUIDs overlap in the picture.
-        return _LONG_APPLICANT_ID.sub(r"app:\1", neighbourhood_svg(snap.graph, node, snap.report))
+        return neighbourhood_svg(snap.graph, node, snap.report, label=node_label)
 
     def flagged(self, reviewer: Reviewer) -> list[tuple[ApplicationId, float, str]]:
         """Applicants the scorer flags as suspected ring members: (id, score, reason), lowest score first."""
@@ -267,9 +250,9 @@ class TrustService:
         snap = self.snapshot()
         if snap.report is None:
             return []
-        idx = [int(i) for i in snap.report.flag.nonzero()[0] if snap.graph.ids[int(i)].startswith("app:")]
+        idx = [int(i) for i in snap.report.flag.nonzero()[0] if is_applicant(snap.graph.ids[int(i)])]
         reasons = snap.report.reasons(idx)
-        out = [(ApplicationId(snap.graph.ids[i][4:]), float(snap.report.score[i]), r) for i, r in zip(idx, reasons)]
+        out = [(application_of(snap.graph.ids[i]), float(snap.report.score[i]), r) for i, r in zip(idx, reasons)]
         return sorted(out, key=lambda x: (x[1], x[0]))
 
     # --- the infiltration cascade ---------------------------------------------------------------
@@ -287,24 +270,24 @@ class TrustService:
         Each applicant is raised once per source: a flag already raised, even cleared since, is not raised again.
         """
         before = self._snapshot
-        after = self.snapshot(refresh=True)
+        after = self.snapshot()  # the rejection changed the stamp: this rescores
         return self._raise_linked(source, before, after, actor)
 
     def _raise_linked(self, source: ApplicationId, before: Snapshot | None, after: Snapshot,
                       actor: str) -> list[ReviewFlag]:
-        node = f"app:{source}"
+        node = applicant_node(source)
         raised: list[ReviewFlag] = []
         with self._uow() as uow:
             links: dict[str, tuple[bool, bool]] = {}  # other applicant -> (source vouched for them, they for source)
             for v in uow.vouches.involving(node):
                 other, by_source = (v.vouchee, True) if v.voucher == node else (v.voucher, False)
-                if not other.startswith("app:") or other == node:
+                if not is_applicant(other) or other == node:
                     continue
                 gave, got = links.get(other, (False, False))
                 links[other] = (gave or by_source, got or not by_source)
             events = []
             for other, (vouched_for_them, vouched_by_them) in sorted(links.items()):
-                target = ApplicationId(other[4:])
+                target = application_of(other)
                 if uow.review_flags.exists_for(target, source):
                     continue
                 reason = infiltration_reason(source=source, vouched_for_them=vouched_for_them,
@@ -314,7 +297,7 @@ class TrustService:
                 flag = ReviewFlag(self._new_id(), target, source, reason, self._clock.now())
                 uow.review_flags.add(flag)
                 raised.append(flag)
-                events.append(AuditEvent(actor, TrustAuditAction.REVIEW_FLAG_RAISE, target, f"linked to {source}"))
+                events.append(AuditEvent(actor, AuditAction.REVIEW_FLAG_RAISE, target, f"linked to {source}"))
             if events:
                 commit_audited(uow, self._audit, *events)
         return raised
@@ -335,9 +318,9 @@ class TrustService:
             flag = uow.review_flags.get(flag_id)
             if not flag.is_open:
                 raise ValidationFailed({"flag": "already cleared"})
-            uow.review_flags.clear(flag_id, at=self._clock.now(), by=reviewer.id, note=note)
-            cleared = uow.review_flags.get(flag_id)
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, TrustAuditAction.REVIEW_FLAG_CLEAR,
+            cleared = replace(flag, cleared_at=self._clock.now(), cleared_by=reviewer.id, clear_note=note)
+            uow.review_flags.clear(cleared)
+            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.REVIEW_FLAG_CLEAR,
                                                         flag.application_id, f"flag {flag_id}"))
         return cleared
 
@@ -356,9 +339,8 @@ class TrustService:
         seed = Seed(seed_node(member), reviewer.id if reviewer else SYSTEM, self._clock.now())
         with self._uow() as uow:
             uow.seeds.add(seed)
-            commit_audited(uow, self._audit, AuditEvent(seed.set_by, TrustAuditAction.SEED_CREATE, None, seed.node))
-        self.snapshot(refresh=True)
-        return seed
+            commit_audited(uow, self._audit, AuditEvent(seed.set_by, AuditAction.SEED_CREATE, None, seed.node))
+        return seed  # the seeds are part of the snapshot's stamp: the next read rescores
 
     def remove_seed(self, reviewer: Reviewer | None, member: str) -> None:
         if reviewer is not None:
@@ -368,5 +350,4 @@ class TrustService:
             if not uow.seeds.remove(node):
                 raise NotFound(f"{node} is not a seed")
             commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM,
-                                                        TrustAuditAction.SEED_DELETE, None, node))
-        self.snapshot(refresh=True)
+                                                        AuditAction.SEED_DELETE, None, node))

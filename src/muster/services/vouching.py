@@ -10,18 +10,11 @@ from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import ValidationFailed
 from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission
-from muster.domain.vouches import Relationship, Vouch, check_vouch
+from muster.domain.seeds import MEMBER_PREFIX
+from muster.domain.vouches import Relationship, Vouch, applicant_node, application_of, check_vouch, is_applicant
 from muster.services.cases import require
 from muster.services.audit import SYSTEM, commit_audited
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
-
-
-def applicant_node(application_id: str) -> str:
-    return f"app:{application_id}"
-
-
-def member_node(name: str) -> str:
-    return f"member:{name}"
 
 
 class VouchService:
@@ -40,14 +33,14 @@ class VouchService:
             require(reviewer, Permission.VOUCHES_WRITE)
         target = applicant_node(vouchee)
         check_vouch(voucher, target, known_for_years, strength)
-        if not (voucher.startswith("app:") or voucher.startswith("member:")) or len(voucher) > 80:
+        if not (is_applicant(voucher) or voucher.startswith(MEMBER_PREFIX)) or len(voucher) > 80:
             raise ValidationFailed({"voucher": "must be 'app:<application id>' or 'member:<name>'"})
         vouch = Vouch(VouchId(self._new_id()), voucher, target, relationship, known_for_years, strength,
                       note.strip(), self._clock.now().date())
         with self._uow() as uow:
             uow.applications.get(vouchee)  # the vouchee must exist
-            if voucher.startswith("app:"):
-                uow.applications.get(ApplicationId(voucher[4:]))
+            if is_applicant(voucher):
+                uow.applications.get(application_of(voucher))
             if any(v.voucher == voucher and v.is_active for v in uow.vouches.involving(target)):
                 raise ValidationFailed({"voucher": "already vouches for this applicant"})
             uow.vouches.add(vouch)
@@ -66,7 +59,7 @@ class VouchService:
                 raise ValidationFailed({"vouch": "already revoked"})
             uow.vouches.revoke(vouch_id, self._clock.now().date())
             commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM, AuditAction.VOUCH_RECORD_REVOKE,
-                                                        vouch.vouchee.removeprefix("app:"), f"vouch {vouch_id}"))
+                                                        application_of(vouch.vouchee), f"vouch {vouch_id}"))
         revoked = dataclasses.replace(vouch, revoked_on=self._clock.now().date())
         if self._after_change is not None:
             self._after_change(revoked)

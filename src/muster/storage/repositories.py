@@ -19,7 +19,7 @@ from muster.domain.ids import ApplicationId, ReviewerId, UnitId, VouchId
 from muster.domain.permissions import Compartment, Role
 from muster.domain.questionnaire import Answer
 from muster.domain.units import Unit
-from muster.domain.vouches import Relationship, Vouch
+from muster.domain.vouches import Relationship, Vouch, application_of
 from muster.domain.workflow import Action, Application, ReasonCode, Stage, StageChange
 from muster.storage import tables as t
 from muster.storage.codec import FieldCodec
@@ -251,7 +251,7 @@ class SqlUnitRepository:
 
 def _owner(vouchee: str) -> str:
     # A vouch note belongs to the applicant vouched for: erasing them erases it too.
-    return vouchee.removeprefix("app:")
+    return application_of(vouchee)
 
 
 class SqlVouchRepository:
@@ -283,9 +283,6 @@ class SqlVouchRepository:
     def erase_notes(self, vouchee: str) -> None:
         """Drop the notes about one applicant (sealed with their data key) from every vouch for them."""
         self._c.execute(update(t.vouches).where(t.vouches.c.vouchee == vouchee).values(note=None))
-
-    def active(self) -> list[Vouch]:
-        return [self._from_row(r) for r in self._c.execute(select(t.vouches).where(t.vouches.c.revoked_on.is_(None)))]
 
     def _from_row(self, row: Any) -> Vouch:
         note = self._codec.decode(owner=_owner(row.vouchee), table="vouches", column="note", row=row.id, data=row.note) if row.note else ""

@@ -6,7 +6,6 @@ The graph read skips the vouch notes: scoring needs who, whom and how strongly, 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -69,12 +68,11 @@ class SqlReviewFlagRepository:
             (t.review_flags.c.application_id == application_id)
             & (t.review_flags.c.source_case_id == source_case_id))).first() is not None
 
-    def clear(self, flag_id: str, *, at: datetime, by: str, note: str) -> None:
-        flag = self.get(flag_id)
-        sealed = self._codec.encode(owner=flag.application_id, table="review_flags", column="clear_note", row=flag_id,
-                                    value=note)
-        self._c.execute(update(t.review_flags).where(t.review_flags.c.id == flag_id)
-                        .values(cleared_at=at, cleared_by=by, clear_note=sealed))
+    def clear(self, flag: ReviewFlag) -> None:
+        sealed = self._codec.encode(owner=flag.application_id, table="review_flags", column="clear_note", row=flag.id,
+                                    value=flag.clear_note)
+        self._c.execute(update(t.review_flags).where(t.review_flags.c.id == flag.id)
+                        .values(cleared_at=flag.cleared_at, cleared_by=flag.cleared_by, clear_note=sealed))
 
     def _select(self, where: Any) -> list[ReviewFlag]:
         f = t.review_flags

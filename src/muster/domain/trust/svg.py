@@ -10,6 +10,7 @@ Ids are escaped; no name or contact detail is ever put in the picture.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 
 import numpy as np
@@ -31,8 +32,9 @@ def _neighbours(undirected: dict[int, set[int]], v: int) -> list[int]:
 
 
 def neighbourhood_svg(graph: VouchGraph, node_id: str, report: TrustReport | None = None, *,
-                      max_nodes: int = 60, size: int = 520) -> str:
-    """SVG of everyone within two vouches of `node_id` (at most `max_nodes`, nearest first)."""
+                      max_nodes: int = 60, size: int = 520, label: Callable[[str], str] = str) -> str:
+    """SVG of everyone within two vouches of `node_id` (at most `max_nodes`, nearest first); `label` names a
+    node by its id wherever the picture shows or carries one."""
     centre = graph.index_of(node_id)
     if centre is None:
         raise InputError(f"node {node_id!r} is not in the vouch graph")
@@ -60,7 +62,7 @@ def neighbourhood_svg(graph: VouchGraph, node_id: str, report: TrustReport | Non
         place[v] = (mid + 0.45 * size * math.cos(angle), mid + 0.45 * size * math.sin(angle))
     in_shown = set(shown)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
-             f'height="{size}" role="img" aria-label="vouch neighbourhood of {escape(node_id)}">', _STYLE,
+             f'height="{size}" role="img" aria-label="vouch neighbourhood of {escape(label(node_id))}">', _STYLE,
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="18" refY="5" markerWidth="6" markerHeight="6" '
              'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8a8f98"/></marker></defs>']
     for s, d in zip(graph.src.tolist(), graph.dst.tolist()):
@@ -78,10 +80,10 @@ def neighbourhood_svg(graph: VouchGraph, node_id: str, report: TrustReport | Non
             classes.append("seed")
         if report is not None and report.flag[v]:
             classes.append("flagged")
-        label = escape(graph.ids[v])
-        title = label if report is None else f"{label}: score {report.score[v]:.2f}; {escape(reason)}"
-        parts.append(f'<g class="{" ".join(classes)}" data-id="{label}"><title>{title}</title>'
+        name = escape(label(graph.ids[v]))
+        title = name if report is None else f"{name}: score {report.score[v]:.2f}; {escape(reason)}"
+        parts.append(f'<g class="{" ".join(classes)}" data-id="{name}"><title>{title}</title>'
                      f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{11 if v == centre else 8}"/>'
-                     f'<text x="{x + 11:.1f}" y="{y - 9:.1f}">{label}</text></g>')
+                     f'<text x="{x + 11:.1f}" y="{y - 9:.1f}">{name}</text></g>')
     parts.append("</svg>")
     return "".join(parts)

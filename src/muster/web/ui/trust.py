@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from muster.domain.errors import MusterError
 from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission, has_permission
-from muster.domain.vouches import Relationship
+from muster.domain.vouches import Relationship, applicant_node
 from muster.services.accounts import LoginSession
 from muster.services.trust import node_label
 from muster.web.errors import status_for
@@ -90,7 +90,7 @@ def vouches_panel(request: Request, application_id: str, error: str | None = Non
         vouches = _container(request).vouching.for_applicant(session.reviewer, ApplicationId(application_id))
     except MusterError as failure:
         return _page(request, "error.html", status_for(failure), session=session, message=str(failure))
-    return _panel(request, session, application_id, "_vouches.html", vouches=vouches, node=f"app:{application_id}",
+    return _panel(request, session, application_id, "_vouches.html", vouches=vouches, node=applicant_node(application_id),
                   relationships=list(Relationship), error=error)
 
 
