@@ -10,21 +10,19 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from muster.domain.permissions import Permission, has_permission
+from muster.domain.permissions import Permission
 from muster.domain.screening import Decision
 from muster.services.accounts import LoginSession
-from muster.web.ui.views import _case_form, _container, _page, _session, _to_login
+from muster.web.ui.views import _authorised, _case_form, _container, _is_fragment, _page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/screening", response_class=HTMLResponse)
 def screening_page(request: Request) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if not has_permission(session.reviewer.role, Permission.SCREENING_READ):
-        return _page(request, "error.html", 403, session=session, message="Only security officers see screening.")
+    session = _authorised(request, Permission.SCREENING_READ, "Only security officers see screening.")
+    if isinstance(session, Response):
+        return session
     container = _container(request)
     status = container.screening.status(session.reviewer)
     return _page(request, "screening.html", session=session, status=status, current={v.id for v in status.current},
@@ -34,11 +32,9 @@ def screening_page(request: Request) -> Response:
 @router.get("/screening/rescreen", response_class=HTMLResponse)
 def rescreen_status(request: Request) -> Response:
     """The re-screening section alone, polled by the /screening page while a job runs."""
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if not has_permission(session.reviewer.role, Permission.SCREENING_READ):
-        return HTMLResponse("", status_code=403)
+    session = _authorised(request, Permission.SCREENING_READ, "Only security officers see screening.")
+    if isinstance(session, Response):
+        return session
     container = _container(request)
     status = container.screening.status(session.reviewer)
     response = _page(request, "_rescreen.html", job=status.last_rescreen, queued_jobs=status.queued_jobs,
@@ -50,13 +46,11 @@ def rescreen_status(request: Request) -> Response:
 @router.get("/screening/open-hits", response_class=HTMLResponse)
 def open_hits(request: Request) -> Response:
     """The cases with open hits: a fragment for the security officer's queue (HTMX), else the /screening page."""
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if request.headers.get("hx-request") != "true" or request.headers.get("hx-boosted") == "true":
+    if not _is_fragment(request):
         return RedirectResponse("/screening", status_code=303)
-    if not has_permission(session.reviewer.role, Permission.SCREENING_READ):
-        return HTMLResponse("", status_code=403)
+    session = _authorised(request, Permission.SCREENING_READ, "Only security officers see screening.")
+    if isinstance(session, Response):
+        return session
     response = _page(request, "_open_hits.html", open_queue=_container(request).screening.status(session.reviewer).open_queue)
     response.headers["Cache-Control"] = "no-store"
     return response

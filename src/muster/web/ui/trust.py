@@ -24,16 +24,11 @@ from muster.domain.vouches import Relationship, applicant_node
 from muster.services.accounts import LoginSession
 from muster.services.trust import node_label
 from muster.web.errors import status_for
-from muster.web.ui.views import _case_form, _container, _page, _session, _to_login
+from muster.web.ui.views import _authorised, _case_form, _container, _is_fragment, _page, _session
 
 router = APIRouter(include_in_schema=False)
 
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-
-
-def _is_fragment(request: Request) -> bool:
-    """An HTMX panel load (not a boosted navigation, which wants the whole page)."""
-    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
 
 
 def _panel(request: Request, session: LoginSession, case_id: str, name: str, status_code: int = 200,
@@ -44,19 +39,11 @@ def _panel(request: Request, session: LoginSession, case_id: str, name: str, sta
     return response
 
 
-def _denied(request: Request, session: LoginSession, message: str) -> HTMLResponse:
-    if _is_fragment(request):
-        return HTMLResponse("", status_code=403)
-    return _page(request, "error.html", 403, session=session, message=message)
-
-
 @router.get("/cases/{application_id}/trust", response_class=HTMLResponse)
 def trust_panel(request: Request, application_id: str) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if not has_permission(session.reviewer.role, Permission.TRUST_READ):
-        return _denied(request, session, "Only security officers see trust scores.")
+    session = _authorised(request, Permission.TRUST_READ, "Only security officers see trust scores.")
+    if isinstance(session, Response):
+        return session
     try:
         view = _container(request).trust.view(session.reviewer, ApplicationId(application_id))
     except MusterError as failure:
@@ -81,11 +68,9 @@ def trust_picture(request: Request, application_id: str) -> Response:
 
 @router.get("/cases/{application_id}/vouches", response_class=HTMLResponse)
 def vouches_panel(request: Request, application_id: str, error: str | None = None) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if not has_permission(session.reviewer.role, Permission.VOUCHES_READ):
-        return _denied(request, session, "Your role does not see vouches.")
+    session = _authorised(request, Permission.VOUCHES_READ, "Your role does not see vouches.")
+    if isinstance(session, Response):
+        return session
     try:
         vouches = _container(request).vouching.for_applicant(session.reviewer, ApplicationId(application_id))
     except MusterError as failure:
@@ -128,11 +113,9 @@ async def review_flag_clear(request: Request, application_id: str, flag_id: str)
 @router.get("/review-flags", response_class=HTMLResponse)
 def review_queue(request: Request) -> Response:
     """The security officer's review queue: open review flags, and applicants the scorer flags as ring members."""
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if not has_permission(session.reviewer.role, Permission.TRUST_READ):
-        return _denied(request, session, "Only security officers see review flags.")
+    session = _authorised(request, Permission.TRUST_READ, "Only security officers see review flags.")
+    if isinstance(session, Response):
+        return session
     container = _container(request)
     return _panel(request, session, "", "_review_queue.html", flags=container.trust.open_flags(session.reviewer),
                   ring_members=container.trust.flagged(session.reviewer))

@@ -90,6 +90,24 @@ def _to_login() -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
+def _is_fragment(request: Request) -> bool:
+    """An HTMX panel load (not a boosted navigation, which wants the whole page)."""
+    return request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true"
+
+
+def _authorised(request: Request, permission: Permission, denied: str) -> LoginSession | Response:
+    """The session of a reviewer holding `permission`, or the response to send instead: the login page, or
+    403 (empty for an HTMX fragment, else the error page saying `denied`)."""
+    session = _session(request)
+    if session is None:
+        return _to_login()
+    if not has_permission(session.reviewer.role, permission):
+        if _is_fragment(request):
+            return HTMLResponse("", status_code=403)
+        return _page(request, "error.html", 403, session=session, message=denied)
+    return session
+
+
 # --- public pages ---------------------------------------------------------------------------
 
 @router.get("/")
@@ -250,11 +268,9 @@ async def case_action(request: Request, application_id: str) -> Response:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, offset: int = 0, case_id: str | None = None) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if not has_permission(session.reviewer.role, Permission.AUDIT_READ):
-        return _page(request, "error.html", 403, session=session, message="Only auditors can read the audit log.")
+    session = _authorised(request, Permission.AUDIT_READ, "Only auditors can read the audit log.")
+    if isinstance(session, Response):
+        return session
     container = _container(request)
     limit = container.settings.page_size
     case_id = (case_id or "").strip()[:36] or None
@@ -265,11 +281,9 @@ def audit_page(request: Request, offset: int = 0, case_id: str | None = None) ->
 
 @router.get("/units", response_class=HTMLResponse)
 def units_page(request: Request, error: str | None = None) -> Response:
-    session = _session(request)
-    if session is None:
-        return _to_login()
-    if not has_permission(session.reviewer.role, Permission.UNITS_READ):
-        return _page(request, "error.html", 403, session=session, message="Your role cannot see units.")
+    session = _authorised(request, Permission.UNITS_READ, "Your role cannot see units.")
+    if isinstance(session, Response):
+        return session
     return _page(request, "units.html", session=session, units=_container(request).units.list(session.reviewer), error=error)
 
 
