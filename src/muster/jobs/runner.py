@@ -121,11 +121,11 @@ class JobRunner:
         assert stored is not None
         return stored
 
-    def run_pending(self, limit: int | None = None) -> int:
-        """Claim and run queued jobs until none is left (or `limit` ran); returns how many ran."""
+    def run_pending(self) -> int:
+        """Claim and run queued jobs until none is left; returns how many ran."""
         ran = 0
-        while limit is None or ran < limit:
-            if self._stop.is_set() and self._thread is not None and threading.current_thread() is self._thread:
+        while True:
+            if self._stop.is_set() and threading.current_thread() is self._thread:
                 break
             with self._uow() as uow:
                 job = uow.jobs.claim_next(now=self._clock.now())
@@ -160,10 +160,6 @@ class JobRunner:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def _loop(self) -> None:
         try:

@@ -24,11 +24,11 @@ from typing import Any
 
 from muster.domain.accounts import Reviewer
 from muster.domain.audit import AuditAction, AuditEvent
-from muster.domain.errors import ApplicationUnknown, ImportFailed, PermissionDenied, ScreeningPending, ValidationFailed
+from muster.domain.errors import ApplicationUnknown, ImportFailed, ScreeningPending, ValidationFailed
 from muster.domain.ids import ApplicationId
 from muster.domain.jobs import Job, JobKind, JobStatus
 from muster.domain.matching import DEFAULT_THRESHOLD, Index, ScreeningQuery, WatchlistEntry, build_index, screen_many
-from muster.domain.permissions import Compartment, Permission, has_permission
+from muster.domain.permissions import Compartment, Permission
 from muster.domain.screening import (
     Decision,
     Hit,
@@ -43,6 +43,7 @@ from muster.domain.screening import (
 )
 from muster.domain.workflow import Action, Application, Stage
 from muster.services.audit import SYSTEM, commit_audited
+from muster.services.cases import require
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 # Actions that move a case forward: refused while a hit is open or confirmed.
@@ -75,11 +76,6 @@ class ScreeningStatus:
     last_rescreen: Job | None
     queued_jobs: int
     open_queue: list[tuple[ApplicationId, int, float]]
-
-
-def _require(reviewer: Reviewer, permission: Permission) -> None:
-    if not has_permission(reviewer.role, permission):
-        raise PermissionDenied(f"role '{reviewer.role}' lacks '{permission}'")
 
 
 def check_list_name(name: str) -> str:
@@ -234,7 +230,7 @@ class ScreeningService:
 
     def hits(self, reviewer: Reviewer, application_id: ApplicationId, *, why: str = "case view") -> list[Hit]:
         """The hits on one application with their explanations and listed entries; the read is audited."""
-        _require(reviewer, Permission.SCREENING_READ)
+        require(reviewer, Permission.SCREENING_READ)
         with self._uow() as uow:
             uow.applications.get(application_id)
             if uow.applications.erased_on(application_id) is not None:
@@ -250,13 +246,13 @@ class ScreeningService:
             return uow.screening.unscreened([str(s) for s in PIPELINE_STAGES])
 
     def screened(self, reviewer: Reviewer, application_id: ApplicationId) -> Screened | None:
-        _require(reviewer, Permission.SCREENING_READ)
+        require(reviewer, Permission.SCREENING_READ)
         with self._uow() as uow:
             return uow.screening.screened(application_id)
 
     def decide(self, reviewer: Reviewer, hit_id: str, decision: Decision, reason: str) -> Hit:
         """Confirm or dismiss an open hit, with a reason (sealed; the audit log keeps the decision only)."""
-        _require(reviewer, Permission.SCREENING_DECIDE)
+        require(reviewer, Permission.SCREENING_DECIDE)
         with self._uow() as uow:
             application_id = uow.screening.application_of(hit_id)
             if uow.applications.erased_on(application_id) is not None:  # its sealed explanation is gone with the key
@@ -270,7 +266,7 @@ class ScreeningService:
 
     def status(self, reviewer: Reviewer) -> ScreeningStatus:
         """Lists, their history, the last re-screen job and the applications with open hits."""
-        _require(reviewer, Permission.SCREENING_READ)
+        require(reviewer, Permission.SCREENING_READ)
         with self._uow() as uow:
             return ScreeningStatus(current=uow.watchlists.current(), history=uow.watchlists.versions(),
                                    last_rescreen=uow.jobs.latest(JobKind.RESCREEN),

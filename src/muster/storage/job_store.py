@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from muster.domain.jobs import Job, JobStatus
 from muster.storage import tables as t
@@ -70,7 +70,7 @@ class SqlJobRepository:
         return None if row is None else self._job(row)
 
     def count(self, status: JobStatus) -> int:
-        return len(self._c.execute(select(t.jobs.c.id).where(t.jobs.c.status == str(status))).all())
+        return self._c.execute(select(func.count()).select_from(t.jobs).where(t.jobs.c.status == str(status))).scalar_one()
 
     @staticmethod
     def _job(r: Any) -> Job:
