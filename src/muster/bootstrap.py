@@ -142,9 +142,10 @@ def build(settings: Settings) -> Container:
     pool = DataKeyPool(ring, new_id=new_id)  # intake's ids come with their data keys already stored
     uow = partial(SqlUnitOfWork, engine, partial(sealing_codec, ring, pool))
     clock = SystemClock()
-    receipts = KeyedReceipts(default_receipt_codes(), ReceiptLookup(default_receipt_codes(), BlindIndex(ring.blind_index_key())))
+    blind_index = BlindIndex(ring.blind_index_key())  # one key-store read and unwrap for both users
+    receipts = KeyedReceipts(default_receipt_codes(), ReceiptLookup(default_receipt_codes(), blind_index))
     questionnaire = load_questionnaire(settings.questionnaire)
-    contacts = BlindContactIndexer(BlindIndex(ring.blind_index_key()))
+    contacts = BlindContactIndexer(blind_index)
     signer = AuditSigner(ring.audit_signing_seed())
     audit = AuditService(uow=uow, clock=clock, sign=signer.sign, verify_signature=signature_verifier(signer.verify_key),
                          checkpoint_every=settings.audit_checkpoint_every)

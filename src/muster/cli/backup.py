@@ -33,7 +33,8 @@ def backup(
     from muster.storage.backup import BackupToolMissing, snapshot
 
     kind = KINDS[keystore]
-    with container() as built, tempfile.TemporaryDirectory(prefix="muster-backup-") as work:
+    # As it is: a backup must not migrate the database first, nor a restore create an admin it then overwrites.
+    with container(prepare_database=False) as built, tempfile.TemporaryDirectory(prefix="muster-backup-") as work:
         plain = Path(work) / "snapshot"
         try:
             snapshot(built.keystore_engine if keystore else built.engine, plain)
@@ -65,7 +66,7 @@ def restore(source: Path = typer.Argument(..., help="A file written by `muster b
         fail(f"{source}: {error}", 2)
     if kind not in KINDS.values():
         fail(f"{source}: unknown backup kind {kind}", 2)
-    with container() as built, tempfile.TemporaryDirectory(prefix="muster-restore-") as work:
+    with container(prepare_database=False) as built, tempfile.TemporaryDirectory(prefix="muster-restore-") as work:
         plain = Path(work) / "snapshot"
         try:
             decrypt_file(read_key_file(built.settings.resolved_key_file), source, plain, kind=kind)

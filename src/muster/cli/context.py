@@ -9,10 +9,13 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
+from muster.domain.errors import ValidationFailed
+
 
 @contextmanager
-def container() -> Iterator[Any]:
-    """A built and migrated container; configuration errors end the command with a clear message."""
+def container(*, prepare_database: bool = True) -> Iterator[Any]:
+    """A built and (unless `prepare_database` is false) migrated container with its first admin account;
+    configuration errors end the command with a clear message."""
     from muster.bootstrap import build, prepare
     from muster.config import Settings
 
@@ -24,7 +27,7 @@ def container() -> Iterator[Any]:
         raise typer.Exit(2) from None
     built = build(settings)
     try:
-        password = prepare(built)
+        password = prepare(built) if prepare_database else None
         if password:
             announce_admin(password)
         yield built
@@ -40,3 +43,8 @@ def announce_admin(password: str) -> None:
 def fail(message: str, code: int = 1) -> None:
     typer.secho(f"error: {message}", fg="red", err=True)
     raise typer.Exit(code)
+
+
+def fail_invalid(error: ValidationFailed) -> None:
+    """End the command with what is wrong with each field `error` names."""
+    fail("; ".join(f"{field}: {problem}" for field, problem in error.problems.items()))

@@ -38,14 +38,12 @@ def erase(
 @retention_app.command("run")
 def retention_run(dry_run: bool = typer.Option(False, "--dry-run", help="Only list what would be erased.")) -> None:
     """Erase every rejected or withdrawn applicant decided more than MUSTER_RETENTION_DAYS ago."""
-    from muster.jobs.retention import run_retention
-
     with container() as built:
         if dry_run:
             for application_id in built.erasure.due():
                 typer.echo(f"would erase {application_id}")
             return
-        erased = run_retention(built)
+        erased = built.erasure.run_retention()
     for done in erased:
         typer.echo(f"erased {done.application_id} ({done.stage})")
     typer.echo(f"{len(erased)} applications erased (retention {built.settings.retention_days} days)")

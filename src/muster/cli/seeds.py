@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from muster.cli.context import container, fail
+from muster.cli.context import container, fail, fail_invalid
 from muster.cli.trust import trust_app
 
 seed_app = typer.Typer(no_args_is_help=True, help="Seeds: members trusted a priori, from whom trust spreads.")
@@ -25,7 +25,7 @@ def seed_add(member: str = typer.Argument(..., help="Member name, as in vouches 
         try:
             seed = built.trust.add_seed(None, member)
         except ValidationFailed as error:
-            fail("; ".join(f"{k}: {v}" for k, v in error.problems.items()))
+            fail_invalid(error)
     typer.echo(f"{seed.node} is a seed")
 
 
@@ -45,7 +45,9 @@ def seed_remove(member: str = typer.Argument(..., help="Member name ('anna-k' or
     with container() as built:
         try:
             built.trust.remove_seed(None, member)
-        except (NotFound, ValidationFailed) as error:
+        except ValidationFailed as error:
+            fail_invalid(error)
+        except NotFound as error:
             fail(str(error))
     typer.echo(f"removed seed {member}")
 

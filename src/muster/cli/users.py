@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from muster.cli import app
-from muster.cli.context import container, fail
+from muster.cli.context import container, fail_invalid
 from muster.domain.errors import ValidationFailed
 from muster.domain.permissions import Role
 
@@ -20,7 +20,7 @@ def add(username: str, role: Role = typer.Option(..., help="The account's role."
         try:
             reviewer, password = built.accounts.add(username, role)
         except ValidationFailed as error:
-            fail("; ".join(f"{k}: {v}" for k, v in error.problems.items()))
+            fail_invalid(error)
         typer.echo(f"Created {reviewer.username} ({reviewer.role}). One-time password: {password}")
 
 
@@ -39,5 +39,5 @@ def disable(username: str) -> None:
         try:
             built.accounts.set_disabled(username, True)
         except ValidationFailed as error:
-            fail("; ".join(f"{k}: {v}" for k, v in error.problems.items()))
+            fail_invalid(error)
         typer.echo(f"Disabled {username}.")
