@@ -7,6 +7,7 @@ from typing import Any
 
 from muster.bootstrap import Container, build, prepare
 from muster.config import Settings
+from muster.domain.accounts import Reviewer
 from muster.domain.permissions import Role
 
 PASSWORD = "correct horse battery staple"
@@ -38,6 +39,11 @@ def valid_answers(**overrides: Any) -> dict[str, Any]:
     }
     answers.update(overrides)
     return {k: v for k, v in answers.items() if v is not None}
+
+
+def add_reviewer(container: Container, role: Role, username: str | None = None) -> Reviewer:
+    """A new account with `role` (username `<role>-1` unless given), as the reviewer it is."""
+    return container.accounts.add(username or f"{role.value}-1", role, PASSWORD)[0]
 
 
 def add_reviewers(container: Container, suffix: str = "") -> dict[Role, str]:

@@ -16,7 +16,7 @@ from muster.domain.permissions import Role
 from muster.domain.vouches import Relationship
 from muster.domain.workflow import Action, ActionInput
 from muster.storage import tables as t
-from tests.factories import PASSWORD, make_container, valid_answers
+from tests.factories import add_reviewer, make_container, valid_answers
 from tests.support import postgres as postgres_support
 
 
@@ -37,12 +37,6 @@ def container(tmp_path, fresh_url):
     built.close()
 
 
-def reviewer(container, role):
-    username = f"{role.value}-a"
-    container.accounts.add(username, role, PASSWORD)
-    return next(r for r in container.accounts.list() if r.username == username)
-
-
 def entries(container):
     with container.engine.connect() as c:
         return c.execute(select(t.audit_entries).order_by(t.audit_entries.c.position)).all()
@@ -54,7 +48,7 @@ def aware(moment):
 
 def fill(container, n=10, officer=None):
     """At least `n` audited events: submissions and case reads."""
-    officer = officer or reviewer(container, Role.SECURITY_OFFICER)
+    officer = officer or add_reviewer(container, Role.SECURITY_OFFICER)
     while len(entries(container)) < n:
         submitted = container.intake.submit(valid_answers())
         container.cases.view(officer, submitted.application_id)
@@ -63,8 +57,8 @@ def fill(container, n=10, officer=None):
 
 class TestWhatIsLogged:
     def test_every_change_and_read_appends_an_entry_with_ids_only(self, container):
-        recruiter = reviewer(container, Role.RECRUITER)
-        placement = reviewer(container, Role.PLACEMENT_OFFICER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
+        placement = add_reviewer(container, Role.PLACEMENT_OFFICER)
         submitted = container.intake.submit(valid_answers())
         case = submitted.application_id
         container.cases.view(recruiter, case)
@@ -101,7 +95,7 @@ class TestWhatIsLogged:
         assert container.audit.verify().ok
 
     def test_a_refused_change_leaves_no_entry(self, container):
-        recruiter = reviewer(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         case = container.intake.submit(valid_answers()).application_id
         before = len(entries(container))
         with pytest.raises(TransitionNotAllowed):
@@ -109,7 +103,7 @@ class TestWhatIsLogged:
         assert len(entries(container)) == before
 
     def test_a_failed_commit_leaves_no_entry_and_the_head_where_it_was(self, container):
-        recruiter = reviewer(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         case = container.intake.submit(valid_answers()).application_id
         before = len(entries(container))
         with container.uow() as uow:

@@ -26,7 +26,7 @@ from muster.domain.vouches import Relationship
 from muster.domain.workflow import Action, ActionInput, ReasonCode, Stage
 from muster.storage import tables as t
 from muster.web.app import create_app
-from tests.factories import PASSWORD, make_container, valid_answers
+from tests.factories import PASSWORD, add_reviewer, make_container, valid_answers
 
 
 @pytest.fixture
@@ -34,12 +34,6 @@ def container(tmp_path):
     built = make_container(tmp_path)
     yield built
     built.close()
-
-
-def account(container, role):
-    username = f"{role.value}-e"
-    container.accounts.add(username, role, PASSWORD)
-    return next(r for r in container.accounts.list() if r.username == username)
 
 
 def rejected_case(container, recruiter):
@@ -60,7 +54,7 @@ def backup_copy(container, path):
 
 class TestErase:
     def test_erasure_leaves_a_tombstone_without_personal_data(self, container):
-        recruiter = account(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         case = rejected_case(container, recruiter)
         container.vouching.add(recruiter, voucher="member:x", vouchee=case, relationship=Relationship.FRIEND,
                                known_for_years=1, strength=0.4, note="knows her from school")
@@ -78,7 +72,7 @@ class TestErase:
         assert container.erasure.erase(case, reason="again").already_erased
 
     def test_an_erased_case_takes_no_actions_and_exports_no_answers(self, container):
-        recruiter = account(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         case = container.intake.submit(valid_answers()).application_id
         container.erasure.erase(case, reason="applicant request")
         with pytest.raises(TransitionNotAllowed):
@@ -87,7 +81,7 @@ class TestErase:
         assert next(r for r in rows if r["id"] == case).keys() == {"id", "stage", "submitted_on", "unit_id"}
 
     def test_the_case_page_and_api_show_an_erased_case_instead_of_failing(self, container):
-        recruiter = account(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         case = rejected_case(container, recruiter)
         container.erasure.erase(case, reason="applicant request")
         client = TestClient(create_app(container))
@@ -100,7 +94,7 @@ class TestErase:
         assert page.status_code == 200 and "Erased on" in page.text and "Sterta" not in page.text
 
     def test_a_shredded_key_without_the_tombstone_is_410_not_500(self, container):
-        recruiter = account(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         case = container.intake.submit(valid_answers()).application_id
         shred_data_key(container.ring, case)  # e.g. the erasure stopped between key and rows
         client = TestClient(create_app(container), raise_server_exceptions=False)
@@ -109,7 +103,7 @@ class TestErase:
         assert response.status_code == 410 and "Корнилов" not in response.text
 
     def test_a_backup_taken_before_the_erasure_cannot_be_opened_with_the_keys_that_remain(self, container, tmp_path):
-        recruiter = account(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         erased = rejected_case(container, recruiter)
         kept = container.intake.submit(valid_answers()).application_id
         backup = tmp_path / "backup-before-erasure.db"
@@ -145,7 +139,7 @@ class TestErase:
 
 class TestRetention:
     def test_rejected_and_withdrawn_cases_past_the_period_are_erased_and_nothing_else(self, container):
-        recruiter = account(container, Role.RECRUITER)
+        recruiter = add_reviewer(container, Role.RECRUITER)
         old_rejected = rejected_case(container, recruiter)
         recent_rejected = rejected_case(container, recruiter)
         old_open = container.intake.submit(valid_answers()).application_id
@@ -171,7 +165,7 @@ class TestCommands:
         built.close()
 
     def test_erase_and_retention_run_print_what_they_did(self, env):
-        recruiter = account(env, Role.RECRUITER)
+        recruiter = add_reviewer(env, Role.RECRUITER)
         case = rejected_case(env, recruiter)
         old = rejected_case(env, recruiter)
         with env.engine.begin() as c:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from muster.domain.errors import NotFound, PermissionDenied, ValidationFailed
+from muster.domain.ids import VouchId
 from muster.domain.permissions import Role
-from muster.domain.vouches import Relationship
+from muster.domain.vouches import Relationship, Vouch
 from muster.domain.workflow import Action, ActionInput, ReasonCode
 from tests.factories import PASSWORD, make_container, valid_answers
 
@@ -100,8 +101,6 @@ class TestRescoring:
         late = applicant(container)
         container.trust.view(officer, late)  # cached
         with container.uow() as uow:  # as the CLI would, without this service's hook
-            from muster.domain.ids import VouchId
-            from muster.domain.vouches import Vouch
             uow.vouches.add(Vouch(VouchId("v-other-process"), "member:other-process", f"app:{late}",
                                   Relationship.FRIEND, 2, 0.8, "", container.clock.now().date()))
             uow.commit()
@@ -179,8 +178,6 @@ class TestCascade:
         assert late in {f.application_id for f in container.trust.open_flags(officer) if f.source_case_id == ring[3]}
         later = applicant(container)
         with container.uow() as uow:  # written by another process: only the nightly run sees it
-            from muster.domain.ids import VouchId
-            from muster.domain.vouches import Vouch
             uow.vouches.add(Vouch(VouchId(later[:30] + "-late"), f"app:{later}", f"app:{ring[3]}", Relationship.FRIEND, 1, 0.5,
                                   "", container.clock.now().date()))
             uow.commit()
