@@ -38,7 +38,5 @@ def queue_screening(runner: JobRunner, uow: UnitOfWork, application_id: Applicat
 
 def enqueue_unscreened(runner: JobRunner, screening: ScreeningService) -> int:
     """Queue a screening for each application in the pipeline never screened; returns how many."""
-    missing = screening.unscreened()
-    for application_id in missing:
-        runner.enqueue(JobKind.SCREEN_APPLICATION, {"application_id": application_id})
-    return len(missing)
+    return runner.enqueue_many(JobKind.SCREEN_APPLICATION,
+                               ({"application_id": application_id} for application_id in screening.unscreened()))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -61,6 +61,18 @@ class JobRunner:
         job = self._job(kind, payload, JobStatus.QUEUED)
         uow.jobs.add(job)
         return job.id
+
+    def enqueue_many(self, kind: str, payloads: Iterable[dict[str, Any]]) -> int:
+        """Queue a job per payload in one transaction and wake the worker once; returns how many."""
+        count = 0
+        with self._uow() as uow:
+            for payload in payloads:
+                self.add_in(uow, kind, payload)
+                count += 1
+            uow.commit()
+        if count:
+            self._wake.set()
+        return count
 
     def notify(self) -> None:
         """Wake the worker: a job was queued."""

@@ -33,7 +33,6 @@ from muster.domain.screening import (
     Decision,
     Hit,
     ImportSummary,
-    ListedEntry,
     Screened,
     WatchlistVersion,
     best_per_entry,
@@ -238,7 +237,7 @@ class ScreeningService:
             found = uow.screening.for_application(application_id)
             listed = uow.watchlists.listed((h.version_id, h.entry_id) for h in found)
             commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.HIT_RECORD_READ, application_id, why))
-        return [_with_entry(h, listed.get((h.version_id, h.entry_id))) for h in found]
+        return [replace(h, entry=listed.get((h.version_id, h.entry_id))) for h in found]
 
     def unscreened(self) -> list[ApplicationId]:
         """Applications in the pipeline that were never screened."""
@@ -260,9 +259,10 @@ class ScreeningService:
             hit = uow.screening.get(hit_id)
             decided = decide(hit, decision, by=reviewer.id, reason=reason[:2000], at=self._clock.now())
             uow.screening.save_decision(decided)
+            listed = uow.watchlists.listed([(hit.version_id, hit.entry_id)])
             commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.HIT_RECORD_DECIDE, hit.application_id,
                                                         f"{decision} hit {hit.id}"))
-        return decided
+        return replace(decided, entry=listed.get((hit.version_id, hit.entry_id)))
 
     def status(self, reviewer: Reviewer) -> ScreeningStatus:
         """Lists, their history, the last re-screen job and the applications with open hits."""
@@ -271,6 +271,18 @@ class ScreeningService:
             return ScreeningStatus(current=uow.watchlists.current(), history=uow.watchlists.versions(),
                                    last_rescreen=uow.jobs.latest(JobKind.RESCREEN),
                                    queued_jobs=uow.jobs.count(JobStatus.QUEUED), open_queue=uow.screening.open_queue())
+
+    def rescreen_progress(self, reviewer: Reviewer) -> tuple[Job | None, int]:
+        """The last re-screen job and how many jobs are queued: all the polled progress section needs."""
+        require(reviewer, Permission.SCREENING_READ)
+        with self._uow() as uow:
+            return uow.jobs.latest(JobKind.RESCREEN), uow.jobs.count(JobStatus.QUEUED)
+
+    def open_queue(self, reviewer: Reviewer) -> list[tuple[ApplicationId, int, float]]:
+        """Applications with open hits (id, how many, best score): the officer's queue fragment."""
+        require(reviewer, Permission.SCREENING_READ)
+        with self._uow() as uow:
+            return uow.screening.open_queue()
 
     def guard(self, uow: UnitOfWork, application: Application, action: Action) -> None:
         """CaseService's pre-action check: no forward move with an open or confirmed hit, and no
@@ -281,6 +293,3 @@ class ScreeningService:
             raise ScreeningPending(f"application {application.id} has not been screened against the watchlists yet")
         check_clearance(application.id, uow.screening.statuses(application.id))
 
-
-def _with_entry(hit: Hit, entry: ListedEntry | None) -> Hit:
-    return replace(hit, entry=entry)

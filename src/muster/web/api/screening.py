@@ -56,9 +56,7 @@ def case_hits(application_id: str, reviewer: Reader, container: ContainerDep) ->
 @router.post("/api/hits/{hit_id}/decision", response_model=HitPublic, summary="Confirm or dismiss an open hit",
              responses={409: {"description": "The hit was already decided"}})
 def decide_hit(hit_id: str, body: HitDecision, reviewer: Decider, container: ContainerDep) -> HitPublic:
-    decided = container.screening.decide(reviewer, hit_id, Decision(body.decision), body.reason)
-    hits = container.screening.hits(reviewer, decided.application_id, why="POST /api/hits/{id}/decision")
-    return hit_public(next(h for h in hits if h.id == decided.id))
+    return hit_public(container.screening.decide(reviewer, hit_id, Decision(body.decision), body.reason))
 
 
 @router.get("/api/screening", response_model=ScreeningStatusPublic, summary="Lists, versions, re-screening and open hits")

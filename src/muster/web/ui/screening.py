@@ -36,9 +36,8 @@ def rescreen_status(request: Request) -> Response:
     if isinstance(session, Response):
         return session
     container = _container(request)
-    status = container.screening.status(session.reviewer)
-    response = _page(request, "_rescreen.html", job=status.last_rescreen, queued_jobs=status.queued_jobs,
-                     threshold=container.screening.threshold)
+    job, queued = container.screening.rescreen_progress(session.reviewer)
+    response = _page(request, "_rescreen.html", job=job, queued_jobs=queued, threshold=container.screening.threshold)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -51,7 +50,7 @@ def open_hits(request: Request) -> Response:
     session = _authorised(request, Permission.SCREENING_READ, "Only security officers see screening.")
     if isinstance(session, Response):
         return session
-    response = _page(request, "_open_hits.html", open_queue=_container(request).screening.status(session.reviewer).open_queue)
+    response = _page(request, "_open_hits.html", open_queue=_container(request).screening.open_queue(session.reviewer))
     response.headers["Cache-Control"] = "no-store"
     return response
 
