@@ -12,20 +12,25 @@ from pydantic import ValidationError
 from muster.domain.errors import ValidationFailed
 
 
+def load_settings() -> Any:
+    """Settings from the environment; a configuration error ends the command with a clear message."""
+    from muster.config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"MUSTER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        typer.secho(f"error: bad configuration: {problems}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
 @contextmanager
 def container(*, prepare_database: bool = True) -> Iterator[Any]:
     """A built and (unless `prepare_database` is false) migrated container with its first admin account;
     configuration errors end the command with a clear message."""
     from muster.bootstrap import build, prepare
-    from muster.config import Settings
 
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        problems = "; ".join(f"MUSTER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
-        typer.secho(f"error: bad configuration: {problems}", fg="red", err=True)
-        raise typer.Exit(2) from None
-    built = build(settings)
+    built = build(load_settings())
     try:
         password = prepare(built) if prepare_database else None
         if password:

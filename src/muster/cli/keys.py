@@ -14,7 +14,7 @@ from __future__ import annotations
 import typer
 
 from muster.cli import app
-from muster.cli.context import container
+from muster.cli.context import container, load_settings
 
 keys_app = typer.Typer(no_args_is_help=True, help="Key-encryption key status and rotation.")
 app.add_typer(keys_app, name="keys")
@@ -23,12 +23,11 @@ app.add_typer(keys_app, name="keys")
 @keys_app.command("init")
 def init_command() -> None:
     """Create the key file and the system keys (blind index, audit signing) if they are missing."""
-    from muster.config import Settings
     from muster.crypto.keyring import KeyRing
     from muster.storage.db import make_engine
     from muster.storage.keystore import SqlKeyStore
 
-    settings = Settings()
+    settings = load_settings()
     key_file = settings.resolved_key_file
     existed = key_file.exists()
     engine = make_engine(settings.resolved_keystore_url)

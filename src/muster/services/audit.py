@@ -37,6 +37,11 @@ from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 APPLICANT = "applicant"
 SYSTEM = "system"
+
+
+def actor_of(reviewer: Reviewer | None) -> str:
+    """Who an audit entry names: the reviewer, or the system (the CLI, the demo, a job)."""
+    return reviewer.id if reviewer else SYSTEM
 _RETRIES = 5
 
 

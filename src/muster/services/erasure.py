@@ -21,7 +21,7 @@ from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.ids import ApplicationId
 from muster.domain.vouches import applicant_node
 from muster.domain.workflow import Stage
-from muster.services.audit import SYSTEM, commit_audited
+from muster.services.audit import actor_of, commit_audited
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 RETAINED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
@@ -46,7 +46,7 @@ class ErasureService:
 
     def erase(self, application_id: ApplicationId, *, reason: str, by: Reviewer | None = None) -> Erased:
         """Delete the applicant's personal data and destroy their data key; ApplicationUnknown if none."""
-        actor = by.id if by else SYSTEM
+        actor = actor_of(by)
         why = reason.strip()[:200] or "erasure"
         with self._uow() as uow:
             application = uow.applications.get(application_id)

@@ -29,7 +29,7 @@ from muster.domain.seeds import MEMBER_PREFIX, Seed, seed_node
 from muster.domain.trust import TrustReport, VouchGraph, neighbourhood_svg, score, shortest_paths_to_seeds
 from muster.domain.vouches import Vouch, applicant_node, application_of, is_applicant
 from muster.domain.workflow import Action, Application, ReasonCode, Stage
-from muster.services.audit import SYSTEM, commit_audited
+from muster.services.audit import SYSTEM, actor_of, commit_audited
 from muster.services.cases import require
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
@@ -286,9 +286,10 @@ class TrustService:
                 gave, got = links.get(other, (False, False))
                 links[other] = (gave or by_source, got or not by_source)
             events = []
+            already = uow.review_flags.raised_from(source)
             for other, (vouched_for_them, vouched_by_them) in sorted(links.items()):
                 target = application_of(other)
-                if uow.review_flags.exists_for(target, source):
+                if target in already:
                     continue
                 reason = infiltration_reason(source=source, vouched_for_them=vouched_for_them,
                                              vouched_by_them=vouched_by_them,
@@ -336,7 +337,7 @@ class TrustService:
         """Mark a member as a seed (reviewer None: the CLI or the demo, acting as the system)."""
         if reviewer is not None:
             require(reviewer, Permission.SEEDS_MANAGE)
-        seed = Seed(seed_node(member), reviewer.id if reviewer else SYSTEM, self._clock.now())
+        seed = Seed(seed_node(member), actor_of(reviewer), self._clock.now())
         with self._uow() as uow:
             uow.seeds.add(seed)
             commit_audited(uow, self._audit, AuditEvent(seed.set_by, AuditAction.SEED_CREATE, None, seed.node))
@@ -349,5 +350,5 @@ class TrustService:
         with self._uow() as uow:
             if not uow.seeds.remove(node):
                 raise NotFound(f"{node} is not a seed")
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM,
+            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer),
                                                         AuditAction.SEED_DELETE, None, node))

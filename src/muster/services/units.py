@@ -12,7 +12,7 @@ from muster.domain.ids import ApplicationId, UnitId
 from muster.domain.permissions import Permission, visible_compartments, Compartment
 from muster.domain.units import Unit, UnitSuggestion, rank_units
 from muster.services.cases import require
-from muster.services.audit import SYSTEM, commit_audited
+from muster.services.audit import actor_of, commit_audited
 from muster.services.ports import AuditTrail, UnitOfWork
 
 
@@ -45,7 +45,7 @@ class UnitService:
             if any(u.name == unit.name for u in uow.units.list()):
                 raise ValidationFailed({"name": "a unit with this name exists"})
             uow.units.add(unit)
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM, AuditAction.UNIT_RECORD_CREATE,
+            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer), AuditAction.UNIT_RECORD_CREATE,
                                                         None, f"unit {unit.id}"))
         return unit
 

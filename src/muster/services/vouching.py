@@ -13,7 +13,7 @@ from muster.domain.permissions import Permission
 from muster.domain.seeds import MEMBER_PREFIX
 from muster.domain.vouches import Relationship, Vouch, applicant_node, application_of, check_vouch, is_applicant
 from muster.services.cases import require
-from muster.services.audit import SYSTEM, commit_audited
+from muster.services.audit import actor_of, commit_audited
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 
@@ -44,7 +44,7 @@ class VouchService:
             if any(v.voucher == voucher and v.is_active for v in uow.vouches.involving(target)):
                 raise ValidationFailed({"voucher": "already vouches for this applicant"})
             uow.vouches.add(vouch)
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM, AuditAction.VOUCH_RECORD_CREATE,
+            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer), AuditAction.VOUCH_RECORD_CREATE,
                                                         vouchee, f"vouch {vouch.id}"))
         if self._after_change is not None:
             self._after_change(vouch)
@@ -58,7 +58,7 @@ class VouchService:
             if not vouch.is_active:
                 raise ValidationFailed({"vouch": "already revoked"})
             uow.vouches.revoke(vouch_id, self._clock.now().date())
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id if reviewer else SYSTEM, AuditAction.VOUCH_RECORD_REVOKE,
+            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer), AuditAction.VOUCH_RECORD_REVOKE,
                                                         application_of(vouch.vouchee), f"vouch {vouch_id}"))
         revoked = dataclasses.replace(vouch, revoked_on=self._clock.now().date())
         if self._after_change is not None:

@@ -62,11 +62,11 @@ class SqlReviewFlagRepository:
     def open(self) -> list[ReviewFlag]:
         return self._select(t.review_flags.c.cleared_at.is_(None))
 
-    def exists_for(self, application_id: ApplicationId, source_case_id: ApplicationId) -> bool:
-        """Whether `application_id` was ever raised because of `source_case_id` (open or cleared)."""
-        return self._c.execute(select(t.review_flags.c.id).where(
-            (t.review_flags.c.application_id == application_id)
-            & (t.review_flags.c.source_case_id == source_case_id))).first() is not None
+    def raised_from(self, source_case_id: ApplicationId) -> set[ApplicationId]:
+        """Everyone ever raised because of `source_case_id` (open or cleared)."""
+        f = t.review_flags
+        return {ApplicationId(a) for a in self._c.execute(
+            select(f.c.application_id).where(f.c.source_case_id == source_case_id)).scalars()}
 
     def clear(self, flag: ReviewFlag) -> None:
         sealed = self._codec.encode(owner=flag.application_id, table="review_flags", column="clear_note", row=flag.id,
