@@ -84,10 +84,15 @@ def attack(honest: Graph, sybil: Graph, g: int, n_seeds: int, rng: np.random.Gen
         sw = sybil.weight if sybil.weight is not None else np.ones(len(sybil.src))
         # An attack edge is a typical vouch: its strength is drawn from the honest vouches' strengths.
         weight = np.concatenate([hw, sw, rng.choice(hw, g)])
-    deg = np.bincount(honest.src, minlength=n_h) + np.bincount(honest.dst, minlength=n_h)
-    eligible = np.flatnonzero(deg >= np.median(deg))
-    seeds = rng.choice(eligible, n_seeds, replace=False)
+    seeds = draw_seeds(honest.src, honest.dst, n_h, n_seeds, rng)
     return Attacked(Graph(n_h + sybil.n, src, dst, weight), n_h, seeds)
+
+
+def draw_seeds(src: np.ndarray, dst: np.ndarray, n: int, n_seeds: int, rng: np.random.Generator) -> np.ndarray:
+    """`n_seeds` distinct nodes among 0..n-1 of at least median degree in the vouches src -> dst."""
+    deg = np.bincount(src, minlength=n) + np.bincount(dst, minlength=n)
+    eligible = np.flatnonzero(deg >= np.median(deg))
+    return rng.choice(eligible, n_seeds, replace=False)
 
 
 def auc(scores: np.ndarray, is_sybil: np.ndarray) -> float:
@@ -118,7 +123,4 @@ def sybilscar_facebook(n_seeds: int, rng: np.random.Generator) -> Attacked:
     n_h = sum(1 for v in labels.values() if not v)
     src, dst = index[table[:, 0]], index[table[:, 1]]
     honest = (src < n_h) & (dst < n_h)
-    deg = np.bincount(src[honest], minlength=n_h) + np.bincount(dst[honest], minlength=n_h)
-    eligible = np.flatnonzero(deg >= np.median(deg))
-    seeds = rng.choice(eligible, n_seeds, replace=False)
-    return Attacked(Graph(len(ids), src, dst), n_h, seeds)
+    return Attacked(Graph(len(ids), src, dst), n_h, draw_seeds(src[honest], dst[honest], n_h, n_seeds, rng))
