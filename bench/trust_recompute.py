@@ -7,12 +7,12 @@ the whole recompute (reading the vouches, building the graph, scoring) and the s
 
     .venv/bin/python bench/trust_recompute.py
 
-Measured 2026-11-25 on the 2-core AMD EPYC development VM, shared with other work (median of 5, two runs;
+Measured 2026-11-26 on the 2-core AMD EPYC development VM, shared with other work (median of 5, two runs;
 whole recompute / graph and score):
-    500 applicants,  2,000 vouches         30-36 ms /  7 ms
-    1,500 applicants, 5,000 vouches        62-79 ms / 11-12 ms
-    3,000 applicants, 10,000 vouches     100-281 ms / 16-21 ms
-    10,000 applicants, 40,000 vouches    589-700 ms / 85-94 ms  (reading the rows dominates)
+    500 applicants,  2,000 vouches         18 ms /  4 ms
+    1,500 applicants, 5,000 vouches        43 ms /  9 ms
+    3,000 applicants, 10,000 vouches    83-85 ms / 19 ms
+    10,000 applicants, 40,000 vouches  415-422 ms / 63-67 ms  (reading the rows dominates)
 Past some tens of thousands of vouches, rescore in the background instead of on every change.
 """
 
