@@ -22,7 +22,7 @@ from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission, has_permission
 from muster.domain.vouches import Relationship, applicant_node
 from muster.services.accounts import LoginSession
-from muster.services.trust import node_label
+from muster.services.trust import describe_vouch, node_label
 from muster.web.errors import status_for
 from muster.web.ui.views import _authorised, _case_form, _container, _is_fragment, _page, _session
 
@@ -33,7 +33,7 @@ SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'
 
 def _panel(request: Request, session: LoginSession, case_id: str, name: str, status_code: int = 200,
            **context: object) -> HTMLResponse:
-    context.update(session=session, case_id=case_id, label=node_label, fragment=name)
+    context.update(session=session, case_id=case_id, label=node_label, describe_vouch=describe_vouch, fragment=name)
     response = _page(request, name if _is_fragment(request) else "panel_page.html", status_code, **context)
     response.headers["Cache-Control"] = "no-store"
     return response
