@@ -6,8 +6,9 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from muster.domain.errors import PermissionDenied
 from muster.domain.ids import ReviewerId
-from muster.domain.permissions import Role
+from muster.domain.permissions import Permission, Role, has_permission
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,12 @@ class Reviewer:
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
+
+
+def require(reviewer: Reviewer, permission: Permission) -> None:
+    """PermissionDenied unless the reviewer's role holds `permission`."""
+    if not has_permission(reviewer.role, permission):
+        raise PermissionDenied(f"role '{reviewer.role}' lacks '{permission}'")
 
 
 @dataclass(frozen=True)

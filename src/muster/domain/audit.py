@@ -170,6 +170,9 @@ class Checkpoint:
         """The bytes signed: a domain-separated, unambiguous text of sequence and head."""
         return _CHECKPOINT_CONTEXT + f"{self.sequence}\n{self.head.hex()}".encode("ascii")
 
+    def signed(self, sign: Signer) -> Checkpoint:
+        return replace(self, signature=sign(self.message()))
+
     def to_json(self) -> str:
         return json.dumps(
             {"sequence": self.sequence, "head": self.head.hex(), "signature": self.signature.hex()},
@@ -345,13 +348,11 @@ class AuditChain:
         persist: Callable[[ChainedEntry], None] | None = None,
     ) -> ChainedEntry:
         """Chain a new entry; `persist` stores it before the head moves on."""
-        with self._lock:
-            entry = AuditEntry(self._sequence + 1, at, actor, action, case_id, reason)
-            record = ChainedEntry(entry, link(self._head, entry))
+        def persist_one(records: list[ChainedEntry]) -> None:
             if persist is not None:
-                persist(record)
-            self._head, self._sequence = record.hash, entry.sequence
-            return record
+                persist(records[0])
+
+        return self.append_many([(at, actor, action, case_id, reason)], persist=persist_one)[0]
 
     def append_many(
         self,
@@ -375,5 +376,4 @@ class AuditChain:
     def checkpoint(self, sign: Signer) -> Checkpoint:
         """Sign the current head (e.g. `AuditSigner.sign`); store it and export a copy off the server."""
         with self._lock:
-            unsigned = Checkpoint(self._sequence, self._head)
-            return replace(unsigned, signature=sign(unsigned.message()))
+            return Checkpoint(self._sequence, self._head).signed(sign)

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, time
 
-from muster.domain.accounts import Reviewer
+from muster.domain.accounts import Reviewer, require
 from muster.domain.audit import (
     AuditChain,
     AuditEvent,
@@ -31,8 +31,7 @@ from muster.domain.audit import (
     VerificationResult,
     verify,
 )
-from muster.domain.permissions import Permission, has_permission
-from muster.domain.errors import PermissionDenied
+from muster.domain.permissions import Permission
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 APPLICANT = "applicant"
@@ -87,8 +86,7 @@ class AuditService:
         uow.commit()
 
     def _signed(self, record: ChainedEntry) -> Checkpoint:
-        unsigned = Checkpoint(record.sequence, record.hash)
-        return Checkpoint(unsigned.sequence, unsigned.head, self._sign(unsigned.message()))
+        return Checkpoint(record.sequence, record.hash).signed(self._sign)
 
     @staticmethod
     def _stamp(event: AuditEvent, now: datetime) -> datetime:
@@ -128,8 +126,7 @@ class AuditService:
     def page(self, reviewer: Reviewer, *, offset: int = 0, limit: int = 50,
              case_id: str | None = None) -> tuple[list[ChainedEntry], int]:
         """Entries newest first, for the auditor; optionally those of one case."""
-        if not has_permission(reviewer.role, Permission.AUDIT_READ):
-            raise PermissionDenied(f"role '{reviewer.role}' lacks '{Permission.AUDIT_READ}'")
+        require(reviewer, Permission.AUDIT_READ)
         with self._uow() as uow:
             return uow.audit.page(offset=offset, limit=limit, case_id=case_id)
 

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from muster.domain.accounts import Reviewer
+from muster.domain.accounts import Reviewer, require
 from muster.domain.audit import AuditAction, AuditEvent
-from muster.domain.errors import PermissionDenied, TransitionNotAllowed
+from muster.domain.errors import TransitionNotAllowed
 from muster.domain.ids import ApplicationId
-from muster.domain.permissions import Permission, Role, has_permission, visible_compartments
+from muster.domain.permissions import Permission, Role, visible_compartments
 from muster.domain.questionnaire import Answer
 from muster.domain.units import check_room
 from muster.domain.workflow import (
@@ -31,12 +31,6 @@ from muster.services.ports import AuditTrail, Clock, UnitOfWork
 # A check other use cases add before a workflow action, inside its transaction; it raises to refuse
 # (screening refuses moving a case forward while a watchlist hit is open: services/screening.py).
 ActionGuard = Callable[[UnitOfWork, Application, Action], None]
-
-
-def require(reviewer: Reviewer, permission: Permission) -> None:
-    """PermissionDenied unless the reviewer's role holds `permission`."""
-    if not has_permission(reviewer.role, permission):
-        raise PermissionDenied(f"role '{reviewer.role}' lacks '{permission}'")
 
 
 def queue_stages(role: Role) -> list[Stage]:

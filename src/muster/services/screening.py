@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from muster.domain.accounts import Reviewer
+from muster.domain.accounts import Reviewer, require
 from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import ApplicationUnknown, ImportFailed, ScreeningPending, ValidationFailed
 from muster.domain.ids import ApplicationId
@@ -42,7 +42,6 @@ from muster.domain.screening import (
 )
 from muster.domain.workflow import Action, Application, Stage
 from muster.services.audit import SYSTEM, commit_audited
-from muster.services.cases import require
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 # Actions that move a case forward: refused while a hit is open or confirmed.

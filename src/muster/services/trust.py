@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from muster.domain.accounts import Reviewer
+from muster.domain.accounts import Reviewer, require
 from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import InputError, NotFound, ValidationFailed
 from muster.domain.ids import ApplicationId
@@ -30,7 +30,6 @@ from muster.domain.trust import TrustReport, VouchGraph, neighbourhood_svg, scor
 from muster.domain.vouches import Vouch, applicant_node, application_of, is_applicant
 from muster.domain.workflow import Action, Application, ReasonCode, Stage
 from muster.services.audit import SYSTEM, actor_of, commit_audited
-from muster.services.cases import require
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 

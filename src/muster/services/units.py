@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from muster.domain.accounts import Reviewer
+from muster.domain.accounts import Reviewer, require
 from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import ValidationFailed
 from muster.domain.ids import ApplicationId, UnitId
 from muster.domain.permissions import Permission, visible_compartments, Compartment
 from muster.domain.units import Unit, UnitSuggestion, rank_units
-from muster.services.cases import require
 from muster.services.audit import actor_of, commit_audited
 from muster.services.ports import AuditTrail, UnitOfWork
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from muster.domain.accounts import Reviewer
+from muster.domain.accounts import Reviewer, require
 from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import ValidationFailed
 from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission
 from muster.domain.seeds import MEMBER_PREFIX
 from muster.domain.vouches import Relationship, Vouch, applicant_node, application_of, check_vouch, is_applicant
-from muster.services.cases import require
 from muster.services.audit import actor_of, commit_audited
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
