@@ -79,6 +79,10 @@ class KeyStore(Protocol):
         """Store a new ref; False (and no change) if the ref exists already."""
         ...
 
+    def add_many(self, items: list[tuple[str, bytes]]) -> bool:
+        """Store several new refs, all or none; False (and no change) if any exists already."""
+        ...
+
     def replace(self, ref: str, expected: bytes, wrapped: bytes) -> bool:
         """Swap the blob only if it is still `expected`; False if it changed or was destroyed."""
         ...
@@ -218,25 +222,14 @@ class KeyRing:
 
     def create_data_key(self, owner: str) -> DataKey:
         """Make, wrap and store a new data key for `owner`; DataKeyExists if one is there."""
-        ref = data_key_ref(owner)
-        key = aead.new_key()
-        if not self.store.add(ref, self.wrap(ref, key)):
-            raise DataKeyExists(owner)
-        return DataKey(owner, key)
+        return self.create_data_keys([owner])[0]
 
     def create_data_keys(self, owners: list[str]) -> list[DataKey]:
-        """Make and store data keys for several new owners with one key-store write where the store
-        supports it (`add_many`: all or none); DataKeyExists if any exists already."""
+        """Make and store data keys for several new owners in one key-store write (all or none);
+        DataKeyExists if any exists already."""
         made = [DataKey(owner, aead.new_key()) for owner in owners]
-        add_many = getattr(self.store, "add_many", None)
-        if add_many is None:
-            for key in made:
-                ref = data_key_ref(key.owner)
-                if not self.store.add(ref, self.wrap(ref, key.key)):
-                    raise DataKeyExists(key.owner)
-            return made
         wrapped = [(data_key_ref(k.owner), self.wrap(data_key_ref(k.owner), k.key)) for k in made]
-        if not add_many(wrapped):
+        if not self.store.add_many(wrapped):
             raise DataKeyExists(",".join(owners))
         return made
 
