@@ -136,17 +136,18 @@ class TestWhatIsLogged:
         second = make_container(tmp_path, fresh_url, audit_checkpoint_every=4)  # e.g. a CLI command meanwhile
         before = len(entries(container))
         try:
-            # .result() re-raises a writer's error here: in a bare thread it would only be a warning.
-            with ThreadPoolExecutor(2) as pool:
-                writers = [pool.submit(lambda c=c: [c.cases.view(officer, case) for _ in range(8)])
-                           for c in (container, second)]
+            # Two busy writers per process; .result() re-raises a writer's error here (in a bare thread it
+            # would only be a warning).
+            with ThreadPoolExecutor(4) as pool:
+                writers = [pool.submit(lambda c=c: [c.cases.view(officer, case) for _ in range(20)])
+                           for c in (container, second, container, second)]
                 for writer in writers:
                     writer.result()
             assert second.audit.verify().ok
         finally:
             second.close()
         rows = entries(container)
-        assert len(rows) == before + 16
+        assert len(rows) == before + 80
         assert [r.sequence for r in rows] == list(range(1, len(rows) + 1))
         assert container.audit.verify().ok
 

@@ -41,6 +41,8 @@ SYSTEM = "system"
 def actor_of(reviewer: Reviewer | None) -> str:
     """Who an audit entry names: the reviewer, or the system (the CLI, the demo, a job)."""
     return reviewer.id if reviewer else SYSTEM
+
+
 _RETRIES = 5
 
 
@@ -65,6 +67,9 @@ class AuditService:
             uow.commit()
             return
         with self._lock:
+            # Another process may have appended since: then the first try fails, the head is read again,
+            # and with the lock held nobody can take the next number before us.
+            uow.audit.lock_chain()
             if self._chain is None:
                 self._chain = AuditChain.resume(uow.audit.last())
             for _attempt in range(_RETRIES):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from muster.domain.accounts import Reviewer
@@ -291,11 +291,21 @@ class SqlVouchRepository:
                      created_on=row.created_on, revoked_on=row.revoked_on)
 
 
+_AUDIT_CHAIN_LOCK = 0x6D75737465720001  # "muster" + 1: the advisory lock key of the audit chain
+
+
 class SqlAuditRepository:
     """The audit log and its checkpoints. Entries are read back in insertion order (`position`)."""
 
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+
+    def lock_chain(self) -> None:
+        """Hold other writers off the log until this transaction ends (PostgreSQL's advisory lock; SQLite
+        writers queue on the database lock anyway). Without it, two busy processes can keep taking each
+        other's next sequence number until one gives up."""
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_CHAIN_LOCK})
 
     def add(self, records: list[ChainedEntry]) -> None:
         """Insert entries; SequenceTaken (and nothing inserted) if a number is already used."""

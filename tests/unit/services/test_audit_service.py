@@ -29,6 +29,9 @@ class FakeAudit:
         self.log = log
         self.conflicts = 0
 
+    def lock_chain(self):
+        pass
+
     def add(self, records):
         if self.conflicts:
             self.conflicts -= 1
