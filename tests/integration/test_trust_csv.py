@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from muster.cli import trust_csv
-from muster.cli.trust_csv import _fixed, _read_slow, read_table
+from muster.cli.trust_csv import _fixed, _read_keys, _read_slow, read_table
 from muster.domain.errors import InputError
 from muster.domain.trust import VouchGraph, score
 
@@ -62,6 +62,38 @@ class TestNodeNumbering:
         codes = np.concatenate([table.codes["voucher"], table.codes["vouchee"]])
         names = np.asarray(table.ids)[codes]
         assert np.array_equal(names, np.char.add(kind, np.concatenate([src, dst]).astype(str)))
+
+
+    def test_key_files_are_parsed_straight_to_integers_with_the_same_numbering(self, tmp_path, monkeypatch):
+        rng = np.random.default_rng(3)
+        src, dst = rng.integers(0, 5_000, 20_000), rng.integers(0, 5_000, 20_000)
+        text = "vouchee,voucher\n" + "".join(f"{s},{d}\n" for s, d in zip(src.tolist(), dst.tolist()))
+        taken = []
+        monkeypatch.setattr(trust_csv, "_read_keys", lambda *a: taken.append(_read_keys(*a)) or taken[-1])
+        fast = read(tmp_path, text, ("weight",))
+        monkeypatch.setattr(trust_csv, "_read_keys", lambda *a: None)
+        slow = read(tmp_path, text, ("weight",))
+        assert taken[0] is fast
+        assert fast.ids == slow.ids == sorted(set(fast.ids), key=int)
+        assert all(np.array_equal(fast.codes[c], slow.codes[c]) for c in PAIRS)
+        assert fast.numbers == {}
+
+    @pytest.mark.parametrize("text, expected", [
+        ("voucher,vouchee\n1,2\n007,3\n", {"1", "2", "007", "3"}),
+        ("voucher,vouchee\n1,2\n-3,3\n", {"1", "2", "-3", "3"}),
+        ('voucher,vouchee\n1,2\n"3",4\n', {"1", "2", "3", "4"}),
+        ("voucher,vouchee\r\n1,2\r\n10,3\r\n", {"1", "2", "10", "3"}),
+        ("voucher,vouchee\n1,2\n3, 4\n", {"1", "2", "3", " 4"}),
+        ("voucher,vouchee\n1,2\n3,4444444444\n", {"1", "2", "3", "4444444444"}),
+    ])
+    def test_a_key_file_with_any_field_not_written_canonically_keeps_its_ids_as_written(self, tmp_path, monkeypatch,
+                                                                                         text, expected):
+        taken = []
+        monkeypatch.setattr(trust_csv, "_read_keys", lambda *a: taken.append(_read_keys(*a)) or taken[-1])
+        table = read(tmp_path, text)
+        assert taken == [None]
+        assert set(table.ids) == expected
+        assert pairs(table)[0] == ("1", "2")
 
 
 class TestFileShapes:

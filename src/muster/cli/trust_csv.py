@@ -3,8 +3,9 @@
 A million-node, ten-million-vouch file must go in and out in about a second, which the `csv` module cannot
 do. Arrow's CSV reader parses on both cores (quoted fields, CRLF and UTF-8 checks included) from the
 memory-mapped file. Ids that are canonical decimals of a dense range (database keys: no sign, no leading
-zero) are streamed batch by batch, kept as int32 values and numbered through a direct-address table; any
-other ids go through Arrow's hash kernel. Ids are taken verbatim (no trimming); a UTF-8 byte-order mark,
+zero) are numbered through a direct-address table: a file of nothing but such ids is parsed straight to
+int32, one with other columns is streamed batch by batch as text and checked. Any other ids go through
+Arrow's hash kernel. Ids are taken verbatim (no trimming); a UTF-8 byte-order mark,
 gzip and trailing blank lines are allowed; a blank line in the middle is a malformed line.
 
 Nodes are numbered in a fixed order, whichever way a file is read: the support estimate draws one hash
@@ -108,11 +109,54 @@ def read_table(path: Path, ids: tuple[str, ...], numbers: tuple[str, ...] = ()) 
         "convert_options": pa_csv.ConvertOptions(
             column_types={**{c: pa.string() for c in ids}, **{c: pa.float64() for c in present}},
             include_columns=[*ids, *present], null_values=[], strings_can_be_null=False)}
+    table = _read_keys(source, end - offset, options, ids) if sorted(names) == sorted(ids) else None
     try:
-        table = _read_decimal_ids(source, options, ids, present) or _read_any_ids(source, options, ids, present)
+        table = table or _read_decimal_ids(source, options, ids, present) or _read_any_ids(source, options, ids, present)
     except (pa.ArrowInvalid, _Refused):
         return _read_slow(path, data[start:end], names, ids, present)
     return table
+
+
+def _read_keys(source: pa.Buffer, body: int, options: dict[str, Any], ids: tuple[str, ...]) -> Table | None:
+    """The commonest batch file, nothing but database keys: parsed straight to int32 on both cores, then
+    checked to be canonical decimals by length. A field that parses to v holds at least the digits of v, so
+    the `body` (the bytes after the header) is exactly as long as those digits and the separators only if no
+    field has a sign, a leading zero, a quote or a blank, and no line a carriage return. None for any other
+    file: the string path reads it."""
+    convert = pa_csv.ConvertOptions(column_types={c: pa.int32() for c in ids}, include_columns=list(ids),
+                                    null_values=[], strings_can_be_null=False)
+    try:
+        table = pa_csv.read_csv(pa.BufferReader(source), parse_options=options["parse_options"],
+                                convert_options=convert)
+    except pa.ArrowInvalid:  # a field that is no int32 (a name, a blank, a huge number): not this kind of file
+        return None
+    rows = table.num_rows
+    parts = [chunk.to_numpy() for c in ids for chunk in table.column(c).chunks]
+    if not rows or min(int(part.min()) for part in parts if len(part)) < 0:
+        return None
+    top = max(int(part.max()) for part in parts if len(part))
+    if top > 8 * len(ids) * rows + _DIRECT_SLACK:
+        return None
+    fields = rows * len(ids)
+    length = 2 * fields - 1  # a digit at least in each field; a comma or a newline between fields
+    power = 10
+    while power <= top:
+        length += sum(int(np.count_nonzero(part >= power)) for part in parts)
+        power *= 10
+    if length != body:
+        return None
+    present = np.zeros(top + 1, dtype=bool)
+    for part in parts:
+        present[part] = True
+    node = np.cumsum(present, dtype=np.int32)
+    node -= 1
+    codes = np.empty(rows * len(ids), dtype=np.int32)
+    at = 0
+    for part in parts:
+        np.take(node, part, out=codes[at:at + len(part)])
+        at += len(part)
+    names = pc.cast(pa.array(np.flatnonzero(present)), pa.string()).to_pylist()
+    return Table(rows, names, {c: codes[k * rows:(k + 1) * rows] for k, c in enumerate(ids)}, {})
 
 
 def _read_decimal_ids(source: pa.Buffer, options: dict[str, Any], ids: tuple[str, ...],
