@@ -15,6 +15,7 @@ Nodes are every id that appears as voucher or vouchee, in order of first appeara
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from muster.domain.errors import InputError
+from muster.domain.trust.blocks import TWO_THREADS_FROM
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,8 +37,10 @@ class VouchGraph:
     dropped_self_vouches: int = 0
     merged_duplicates: int = 0
     _index: dict[str, int] = field(default_factory=dict, repr=False)
-    # The vouches' CSR structure (indptr, indices) when the build made it anyway; `undirected` reuses it.
+    # The vouches' CSR structure (indptr, indices) when the build made it anyway, and that of their transpose
+    # when it was built alongside (equal strengths only); `undirected` reuses them.
     _rows: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _columns: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @classmethod
     def from_edges(cls, edges: Iterable[tuple[str, str] | tuple[str, str, float]]) -> VouchGraph:
@@ -87,15 +91,26 @@ class VouchGraph:
             weight = weight[keep] if weight is not None else None
         # One vouch per ordered pair, the strongest; the result is in (voucher, vouchee) order.
         if uniform:
-            # Equal strengths (the usual batch file): SciPy's counting-sort CSR build, duplicates summed.
-            matrix = sp.csr_matrix((np.ones(len(src), dtype=np.float32), (src, dst)), shape=(n, n))
+            # Equal strengths (the usual batch file): SciPy's counting-sort CSR build, duplicates summed. On
+            # large graphs the transposed structure, which `undirected` needs, is built beside it on the
+            # second core (faster than transposing afterwards, which has to wait for the first build).
+            def pattern(rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+                return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, n))
+
+            columns = None
+            if len(src) >= TWO_THREADS_FROM:
+                with ThreadPoolExecutor(2) as pool:
+                    matrix, transposed = pool.map(lambda pair: pattern(*pair), ((src, dst), (dst, src)))
+                columns = (transposed.indptr, transposed.indices)
+            else:
+                matrix = pattern(src, dst)
             merged = int(len(src) - matrix.nnz)
             # src and dst in SciPy's index type (int32 below 2^31 nodes), dst shared with the matrix.
             src = np.repeat(np.arange(n, dtype=matrix.indices.dtype), np.diff(matrix.indptr))
             dst = matrix.indices
             strength = float(weight[0]) if weight is not None and len(weight) else 1.0
             return cls(ids, src, dst, np.full(len(dst), strength), dropped, merged,
-                       _rows=(matrix.indptr, matrix.indices))
+                       _rows=(matrix.indptr, matrix.indices), _columns=columns)
         assert weight is not None
         width = max(n, 1)
         key = src.astype(np.int64) * width + dst
@@ -156,9 +171,17 @@ class VouchGraph:
             np.cumsum(np.bincount(self.src, minlength=self.n), out=indptr[1:])
             indices = self.dst
         # float32 strengths: half the memory of the pair-sized arrays; sums are taken in float64 downstream.
-        a = sp.csr_matrix((self.weight.astype(np.float32), indices, indptr), shape=(self.n, self.n))
+        shape = (self.n, self.n)
+        a = sp.csr_matrix((self.weight.astype(np.float32), indices, indptr), shape=shape)
         a.has_sorted_indices = True
-        a = (a + a.T.tocsr()).tocsr()
+        if self._columns is not None:
+            back_indptr, back_indices = self._columns
+            back = sp.csr_matrix((np.full(len(back_indices), self.weight[0], dtype=np.float32), back_indices,
+                                  back_indptr), shape=shape)
+            back.has_sorted_indices = True
+        else:
+            back = a.T.tocsr()
+        a = (a + back).tocsr()
         a.eliminate_zeros()
         a.sort_indices()
         return a

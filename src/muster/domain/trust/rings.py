@@ -21,6 +21,7 @@ vouch from the trusted region there is no cut to measure.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from muster.domain.trust.blocks import row_blocks
+from muster.domain.trust.blocks import TWO_THREADS_FROM, halves, row_blocks
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,23 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
     pos = np.full(n, k, dtype=np.int32)  # k = not in the sweep: such a pair never becomes internal
     pos[order] = np.arange(k, dtype=np.int32)
     # Each pair is stored twice in the symmetric matrix; both copies count, as both ends' volumes do.
-    # A block of pairs at a time (see blocks.py).
+    # A block of pairs at a time (see blocks.py), each half of the rows on its own thread when large.
     counts = np.diff(a.indptr)
-    weight = np.zeros(k + 1)
-    for r0, r1, p0, p1 in row_blocks(a.indptr, 0, n, 1 << 21):
-        last = np.repeat(pos[r0:r1], counts[r0:r1])
-        np.maximum(last, np.take(pos, a.indices[p0:p1].astype(np.intp)), out=last)
-        weight += np.bincount(last, weights=a.data[p0:p1], minlength=k + 1)
+
+    def weight_at(lo: int, hi: int) -> np.ndarray:
+        weight = np.zeros(k + 1)
+        for r0, r1, p0, p1 in row_blocks(a.indptr, lo, hi, 1 << 20):
+            last = np.repeat(pos[r0:r1], counts[r0:r1])
+            np.maximum(last, np.take(pos, a.indices[p0:p1].astype(np.intp)), out=last)
+            weight += np.bincount(last, weights=a.data[p0:p1], minlength=k + 1)
+        return weight
+
+    if a.nnz < TWO_THREADS_FROM:
+        weight = weight_at(0, n)
+    else:
+        with ThreadPoolExecutor(2) as pool:
+            top, bottom = pool.map(lambda rows: weight_at(*rows), halves(a.indptr))
+        weight = top + bottom
     internal = np.cumsum(weight[:k])
     vol = np.cumsum(degree[order])
     cut = vol - internal

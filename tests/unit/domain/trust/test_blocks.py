@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from muster.domain.trust import ScoringConfig, SupportRule, VouchGraph, graph, propagation, rings, score, support
 from muster.domain.trust.blocks import row_blocks
 from muster.domain.trust.rings import sweep_conductance
 from muster.domain.trust.support import _common, _signatures
 
-from .conftest import random_symmetric
+from .conftest import community, random_symmetric, ring
 
 
 class TestRowBlocks:
@@ -51,3 +53,33 @@ class TestBlockSizeChangesNothing:
             cut = dense[inside][:, ~inside].sum()
             vol = degree[inside].sum()
             assert np.isclose(phi[k - 1], cut / min(vol, degree.sum() - vol))
+
+
+class TestTwoThreadsChangeNothing:
+    """Large graphs take the two-thread paths (the build with its transpose, the support estimate, the walk,
+    the sweep); a small graph sent down them must score as it does on one thread."""
+
+    @pytest.fixture
+    def attacked(self):
+        rng = np.random.default_rng(11)
+        honest = [f"h{i}" for i in rng.permutation(400)]
+        fakes = [f"f{i}" for i in range(30)]
+        edges = community("h", 400) + ring("f", 30) + [(honest[i], fakes[i]) for i in range(3)]
+        return VouchGraph.from_edges(edges), ["h0", "h100", "h200", "h300"], fakes
+
+    @pytest.mark.parametrize("one_way", [False, True])
+    def test_scores_and_flags_match_one_thread(self, attacked, monkeypatch, one_way):
+        vouches, seeds, fakes = attacked
+        applicants = fakes if one_way else []
+        estimated = ScoringConfig(support=SupportRule(exact_up_to=0))  # the estimate is the threaded count
+        alone = score(VouchGraph.from_arrays(vouches.ids, vouches.src, vouches.dst), seeds, estimated,
+                      one_way=applicants)
+        for module in (graph, propagation, rings, support):
+            monkeypatch.setattr(module, "TWO_THREADS_FROM", 0)
+        rebuilt = VouchGraph.from_arrays(vouches.ids, vouches.src, vouches.dst)
+        assert rebuilt._columns is not None  # the transpose was built beside the vouches
+        both = score(rebuilt, seeds, estimated, one_way=applicants)
+        assert (rebuilt.undirected() != vouches.undirected()).nnz == 0
+        np.testing.assert_allclose(both.score, alone.score, rtol=1e-6)
+        assert np.array_equal(both.flag, alone.flag)
+        assert set(np.asarray(both.graph.ids)[both.flag]) == set(fakes)
