@@ -37,10 +37,10 @@ class VouchGraph:
     dropped_self_vouches: int = 0
     merged_duplicates: int = 0
     _index: dict[str, int] = field(default_factory=dict, repr=False)
-    # The vouches' CSR structure (indptr, indices) when the build made it anyway, and that of their transpose
-    # when it was built alongside (equal strengths only); `undirected` reuses them.
-    _rows: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
-    _columns: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    # With equal strengths, the vouches as the CSR matrix the build made anyway (float32 strengths), and their
+    # transpose when it was built alongside; `undirected` reuses them and must not change them.
+    _forward: sp.csr_matrix | None = field(default=None, repr=False)
+    _backward: sp.csr_matrix | None = field(default=None, repr=False)
 
     @classmethod
     def from_edges(cls, edges: Iterable[tuple[str, str] | tuple[str, str, float]]) -> VouchGraph:
@@ -92,25 +92,29 @@ class VouchGraph:
         # One vouch per ordered pair, the strongest; the result is in (voucher, vouchee) order.
         if uniform:
             # Equal strengths (the usual batch file): SciPy's counting-sort CSR build, duplicates summed. On
-            # large graphs the transposed structure, which `undirected` needs, is built beside it on the
-            # second core (faster than transposing afterwards, which has to wait for the first build).
-            def pattern(rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
-                return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, n))
+            # large graphs the transpose, which `undirected` needs, is built beside it on the second core
+            # (faster than transposing afterwards, which has to wait for the first build).
+            ones = np.ones(len(src), dtype=np.float32)
 
-            columns = None
+            def pattern(rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+                return sp.csr_matrix((ones, (rows, cols)), shape=(n, n))
+
+            transposed = None
             if len(src) >= TWO_THREADS_FROM:
                 with ThreadPoolExecutor(2) as pool:
                     matrix, transposed = pool.map(lambda pair: pattern(*pair), ((src, dst), (dst, src)))
-                columns = (transposed.indptr, transposed.indices)
             else:
                 matrix = pattern(src, dst)
             merged = int(len(src) - matrix.nnz)
-            # src and dst in SciPy's index type (int32 below 2^31 nodes), dst shared with the matrix.
-            src = np.repeat(np.arange(n, dtype=matrix.indices.dtype), np.diff(matrix.indptr))
-            dst = matrix.indices
             strength = float(weight[0]) if weight is not None and len(weight) else 1.0
-            return cls(ids, src, dst, np.full(len(dst), strength), dropped, merged,
-                       _rows=(matrix.indptr, matrix.indices), _columns=columns)
+            for built in (matrix, transposed):
+                if built is not None:
+                    built.data[:] = strength  # duplicate counts until now; memory already touched
+            # src and dst in SciPy's index type (int32 below 2^31 nodes), dst shared with the matrix. One
+            # strength for every vouch: a read-only view of one number, not 80 MB at 10 M vouches.
+            src = np.repeat(np.arange(n, dtype=matrix.indices.dtype), np.diff(matrix.indptr))
+            return cls(ids, src, matrix.indices, np.broadcast_to(np.float64(strength), (matrix.nnz,)), dropped,
+                       merged, _forward=matrix, _backward=transposed)
         assert weight is not None
         width = max(n, 1)
         key = src.astype(np.int64) * width + dst
@@ -163,24 +167,17 @@ class VouchGraph:
 
     def undirected(self) -> sp.csr_matrix:
         """Symmetric strength matrix: a pair's weight is the sum of its vouches in both directions."""
-        # The vouches are sorted by (src, dst) and unique, so the CSR arrays can be laid down directly.
-        if self._rows is not None:
-            indptr, indices = self._rows
+        shape = (self.n, self.n)
+        if self._forward is not None:
+            a = self._forward
         else:
+            # The vouches are sorted by (src, dst) and unique, so the CSR arrays can be laid down directly.
             indptr = np.zeros(self.n + 1, dtype=np.int64)
             np.cumsum(np.bincount(self.src, minlength=self.n), out=indptr[1:])
-            indices = self.dst
-        # float32 strengths: half the memory of the pair-sized arrays; sums are taken in float64 downstream.
-        shape = (self.n, self.n)
-        a = sp.csr_matrix((self.weight.astype(np.float32), indices, indptr), shape=shape)
-        a.has_sorted_indices = True
-        if self._columns is not None:
-            back_indptr, back_indices = self._columns
-            back = sp.csr_matrix((np.full(len(back_indices), self.weight[0], dtype=np.float32), back_indices,
-                                  back_indptr), shape=shape)
-            back.has_sorted_indices = True
-        else:
-            back = a.T.tocsr()
+            # float32 strengths: half the memory of the pair-sized arrays; sums are taken in float64 downstream.
+            a = sp.csr_matrix((self.weight.astype(np.float32), self.dst, indptr), shape=shape)
+            a.has_sorted_indices = True
+        back = self._backward if self._backward is not None else a.T.tocsr()
         a = (a + back).tocsr()
         a.eliminate_zeros()
         a.sort_indices()

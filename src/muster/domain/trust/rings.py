@@ -95,7 +95,7 @@ def sweep_conductance(a: sp.csr_matrix, order: np.ndarray, degree: np.ndarray) -
 
     def weight_at(lo: int, hi: int) -> np.ndarray:
         weight = np.zeros(k + 1)
-        for r0, r1, p0, p1 in row_blocks(a.indptr, lo, hi, 1 << 20):
+        for r0, r1, p0, p1 in row_blocks(a.indptr, lo, hi, 1 << 21):
             last = np.repeat(pos[r0:r1], counts[r0:r1])
             np.maximum(last, np.take(pos, a.indices[p0:p1].astype(np.intp)), out=last)
             weight += np.bincount(last, weights=a.data[p0:p1], minlength=k + 1)
@@ -159,7 +159,8 @@ def _acquainted(a: sp.csr_matrix, reaching: sp.csr_matrix, backed: sp.csr_matrix
     start = np.stack([supported, total - supported], axis=1)
     inner = a[chosen][:, chosen]
     degree = np.asarray(inner.sum(axis=1)).ravel()
-    step = sp.diags(np.divide(1.0, degree, out=np.zeros(k), where=degree > 0)) @ inner
+    step = inner.copy()  # each row divided by its sum: one pass over the data, no product with a diagonal
+    step.data *= np.repeat(np.divide(1.0, degree, out=np.zeros(k), where=degree > 0), np.diff(inner.indptr))
     x = start.copy()
     for _ in range(steps):
         x = (1.0 - restart) * (step @ x) + restart * start

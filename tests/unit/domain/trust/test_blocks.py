@@ -77,7 +77,7 @@ class TestTwoThreadsChangeNothing:
         for module in (graph, propagation, rings, support):
             monkeypatch.setattr(module, "TWO_THREADS_FROM", 0)
         rebuilt = VouchGraph.from_arrays(vouches.ids, vouches.src, vouches.dst)
-        assert rebuilt._columns is not None  # the transpose was built beside the vouches
+        assert rebuilt._backward is not None  # the transpose was built beside the vouches
         both = score(rebuilt, seeds, estimated, one_way=applicants)
         assert (rebuilt.undirected() != vouches.undirected()).nnz == 0
         np.testing.assert_allclose(both.score, alone.score, rtol=1e-6)
