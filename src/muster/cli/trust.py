@@ -37,13 +37,18 @@ def score_command(
 
 
 def _score(edges_path: Path, seeds_path: Path, out: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
 
     from muster.cli.trust_csv import read_table, write_scores
     from muster.domain.errors import InputError
-    from muster.domain.trust import VouchGraph, score
 
-    edges = read_table(edges_path, ("voucher", "vouchee"), ("weight",))
+    # The scorer's imports (SciPy, a good part of a second) run while Arrow parses the file on its own threads.
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(read_table, edges_path, ("voucher", "vouchee"), ("weight",))
+        from muster.domain.trust import VouchGraph, score
+        edges = reading.result()
     weight = edges.numbers.get("weight")
     if weight is not None:
         bad = np.flatnonzero(~((weight >= 0.0) & (weight <= 1.0)))

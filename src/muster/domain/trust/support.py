@@ -101,12 +101,13 @@ def _signatures(a: sp.csr_matrix, hashes: int, seed: int, chunk: int = 1 << 20) 
 
 def _common(rows_words: np.ndarray, cols_words: np.ndarray, indptr: np.ndarray, cols: np.ndarray,
             rows_size: np.ndarray, cols_size: np.ndarray, hashes: int, lo: int, hi: int,
-            chunk: int = 1 << 19) -> np.ndarray:
+            chunk: int = 1 << 19, out: np.ndarray | None = None) -> np.ndarray:
     """Estimated shared members per stored pair (u, v) for the rows lo..hi (pairs in CSR order): u's set
-    by `rows_words`, v's by `cols_words`, a block of pairs at a time (see blocks.py)."""
+    by `rows_words`, v's by `cols_words`, a block of pairs at a time (see blocks.py); written to `out`
+    (float32, one per pair of the rows) when given."""
     start, stop = int(indptr[lo]), int(indptr[hi])
     counts = np.diff(indptr[lo:hi + 1])
-    common = np.empty(stop - start, dtype=np.float32)
+    common = np.empty(stop - start, dtype=np.float32) if out is None else out
     sides = [(np.ascontiguousarray(rows_words[:, w]), np.ascontiguousarray(cols_words[:, w]))
              if cols_words is not rows_words else (np.ascontiguousarray(rows_words[:, w]),) * 2
              for w in range(rows_words.shape[1])]
@@ -189,14 +190,17 @@ def common_neighbours(a: sp.csr_matrix, *, hashes: int, seed: int, sets: sp.csr_
         sizes.append(size)
     cols = a.indices
 
-    def block(lo: int, hi: int) -> np.ndarray:
-        return _common(words, col_words, a.indptr, cols, sizes[0], sizes[1], hashes, lo, hi)
+    common = np.empty(a.nnz, dtype=np.float32)
+
+    def block(lo: int, hi: int) -> None:
+        _common(words, col_words, a.indptr, cols, sizes[0], sizes[1], hashes, lo, hi,
+                out=common[a.indptr[lo]:a.indptr[hi]])
 
     if a.nnz < TWO_THREADS_FROM:
-        common = block(0, n)
+        block(0, n)
     else:
         with ThreadPoolExecutor(2) as pool:
-            common = np.concatenate(list(pool.map(lambda b: block(*b), halves(a.indptr))))
+            list(pool.map(lambda rows: block(*rows), halves(a.indptr)))
     if sets is not a or col_sets is not a:
         np.nan_to_num(common, copy=False, nan=0.0)
     return common
