@@ -174,9 +174,15 @@ def published(seeds: tuple[int, ...] = EVAL_SEEDS) -> list[dict]:
     return rows
 
 
+# `muster trust score` turns NumPy's huge-page requests off for itself (see cli/trust.py); the reference runs
+# under the same setting, so that the ratio compares the code and not the memory settings.
+SAME_MEMORY_SETTINGS = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"}
+
+
 def _run(cmd: list[str]) -> dict[str, float]:
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=SAME_MEMORY_SETTINGS)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     err = proc.stderr.read().decode() if proc.stderr else ""
@@ -194,6 +200,7 @@ def scale(work: Path, repeats: int = 5) -> dict:
     ref_cmd = [sys.executable, str(Path(__file__).with_name("sybilrank.py")), str(edges), str(seeds_csv),
                str(out_ref)]
     runs: dict[str, list[dict[str, float]]] = {"ours": [], "reference": []}
+    os.sync()  # the input was just written: its write-back must not land inside the timed runs
     load = [os.getloadavg()[0]]
     for _ in range(repeats):
         runs["ours"].append(_run(ours_cmd))
@@ -278,7 +285,9 @@ def report(rows: list[dict], big: dict, clean: list[dict], farm: list[dict]) -> 
     best_ref = min(r["wall"] for r in ref)
     lines += ["", f"Scale: {big['nodes']:,} nodes / {big['vouches']:,} vouches (synthetic small world, "
               "10 % Sybils, 1,000 attack edges), CSV in -> CSV out in a subprocess, "
-              f"{len(ours)} runs each, interleaved (the text-id row: one run, after them):", "",
+              f"{len(ours)} runs each, interleaved (the text-id row: one run, after them), every run with "
+              "NumPy's huge-page requests off (`NUMPY_MADVISE_HUGEPAGE=0`, which `muster trust score` sets for "
+              "itself):", "",
               "| scorer | wall s (each run) | CPU s | peak RSS MiB |", "|---|---|---:|---:|"]
     for label, runs in (("`muster trust score`", ours), ("SybilRank reference (csv module)", ref),
                         ("`muster trust score`, ids `u123456` (general id path)", big["runs"]["ours, text ids"])):

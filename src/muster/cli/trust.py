@@ -9,6 +9,7 @@ vouch are ignored with a warning. A malformed file stops the command with its na
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,10 @@ def score_command(
     """Score every node of the vouch graph from the seeds and flag suspected rings."""
     from muster.domain.errors import InputError
 
+    # NumPy asks the kernel for huge pages for every large array; where the kernel then compacts memory to find
+    # them, a run of a few seconds spends up to a second in those stalls (bench/RESULTS.md). Read at NumPy's
+    # import, so it holds only where this command is the first to import NumPy (as it is from the shell).
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     try:
         _score(edges, seeds, out)
     except InputError as exc:

@@ -321,11 +321,13 @@ def write_scores(path: Path, report: TrustReport) -> None:
     """Write `id,score,flag,reason` for every node of the report, lines assembled by Arrow kernels a slice of
     rows at a time (the whole file at once would hold a few hundred megabytes for a million nodes), on two
     threads (the kernels release the GIL) while the file is written in order."""
-    reasons = report.reasons()  # a reason never holds a double quote: wrapping it is all the quoting it needs
+    # A reason never holds a double quote: wrapping it is all the quoting it needs.
+    texts, which = report.distinct_reasons()
+    reasons = pc.binary_join_element_wise('"', pa.array(texts, pa.string()), '"\n', "")
 
     def lines(lo: int) -> pa.Array:
         rows = slice(lo, lo + _WRITE_ROWS)
-        return _lines(report.graph.ids[rows], report.score[rows], report.flag[rows], reasons[rows])
+        return _lines(report.graph.ids[rows], report.score[rows], report.flag[rows], reasons.take(which[rows]))
 
     try:
         with open(path, "wb") as fh, ThreadPoolExecutor(2) as pool:
@@ -338,15 +340,14 @@ def write_scores(path: Path, report: TrustReport) -> None:
         raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
-def _lines(ids: Sequence[str], scores: np.ndarray, flags: np.ndarray, reasons: list[str]) -> pa.Array:
-    """One CSV line per row, newline included."""
+def _lines(ids: Sequence[str], scores: np.ndarray, flags: np.ndarray, reason_text: pa.Array) -> pa.Array:
+    """One CSV line per row, newline included; `reason_text` is each row's quoted reason and newline."""
     id_text = pa.array(ids, pa.string())
     special = pc.match_substring_regex(id_text, r'[,"\n\r]')
     if pc.any(special).as_py():
         quoted = pc.binary_join_element_wise('"', pc.replace_substring(id_text, '"', '""'), '"', "")
         id_text = pc.if_else(special, quoted, id_text)
     flag_text = pa.array(["false", "true"]).take(pa.array(flags.astype(np.int8)))
-    reason_text = pc.binary_join_element_wise('"', pa.array(reasons, pa.string()), '"\n', "")
     return pc.binary_join_element_wise(id_text, _fixed(scores, 6), flag_text, reason_text, ",")
 
 

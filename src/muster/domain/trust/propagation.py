@@ -104,12 +104,16 @@ def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int,
         mass[seeds] = 1.0 / len(seeds)
         hops[seeds] = 0
     previous = mass
+    spreading = True
     with _Product(step_matrix) as product:
         for step in range(1, iterations + 1):
             # Symmetric a: A D^-1 T with A = A^T; one-way vouches: F^T D_out^-1 T.
             previous, mass = mass, product(mass * step_inv)
-            new = (hops == UNREACHED) & (mass > 0)
-            hops[new] = step
+            if spreading:
+                # Nodes first reached at step t are those t hops out; once a step reaches none, none is left.
+                new = (hops == UNREACHED) & (mass > 0)
+                hops[new] = step
+                spreading = bool(new.any())
     # On a bipartite stretch (a chain, a star) trust alternates sides each step; the mean of the last two
     # steps reaches both sides and keeps the total.
     mass = (mass.astype(np.float64) + previous) / 2.0

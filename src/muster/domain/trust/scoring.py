@@ -105,14 +105,19 @@ class TrustReport:
             support_share=float(self.support_share[i]), ring=ring, text=self.reasons([i])[0])
 
     def reasons(self, nodes: Iterable[int] | None = None) -> list[str]:
-        """One-line reasons for the given node indices (all nodes by default), built in bulk.
+        """One-line reasons for the given node indices (all nodes by default), built in bulk."""
+        texts, which = self.distinct_reasons(nodes)
+        return np.asarray(texts, dtype=object)[which].tolist()  # type: ignore[no-any-return]
+
+    def distinct_reasons(self, nodes: Iterable[int] | None = None) -> tuple[list[str], np.ndarray]:
+        """The distinct reasons among the given nodes (all by default) and, per node, which one is its own.
 
         Most nodes share their reason with many others (a million nodes have some 30,000 distinct ones), so
         each distinct reason is formatted once and handed to every node that has it.
         """
         idx = np.arange(self.graph.n) if nodes is None else np.fromiter(nodes, dtype=np.int64)
         if not len(idx):
-            return []
+            return [], np.zeros(0, dtype=np.int64)
         is_seed = np.zeros(self.graph.n, dtype=bool)
         is_seed[self.seeds] = True
         ring_text = [""] + [
@@ -170,9 +175,7 @@ class TrustReport:
             first[1:] |= ordered[1:] != ordered[:-1]
         group = np.empty(len(order), dtype=np.int64)
         group[order] = np.cumsum(first) - 1
-        texts = np.empty(int(np.count_nonzero(first)), dtype=object)
-        texts[:] = [text(i) for i in order[first].tolist()]
-        return texts[group].tolist()  # type: ignore[no-any-return]
+        return [text(i) for i in order[first].tolist()], group
 
 
 def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None = None, *,
