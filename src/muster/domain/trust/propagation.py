@@ -80,17 +80,19 @@ def iterations_for(n: int, factor: float) -> int:
 
 
 def propagate(a: sp.csr_matrix, seeds: np.ndarray, iterations: int,
-              flow: sp.csr_matrix | None = None) -> Propagation:
+              flow: sp.csr_matrix | None = None, *, degree: np.ndarray | None = None) -> Propagation:
     """Run `iterations` steps of T <- A D^-1 T from trust spread evenly over `seeds`.
 
     `flow`, when given, is where trust may go: flow[u, v] is the strength with which u hands trust to v
     (a subset of the symmetric `a`'s pairs, for vouches that carry trust one way only); each step is then
-    T <- F^T D_out^-1 T, and the trust is still divided by the degree in `a`.
+    T <- F^T D_out^-1 T, and the trust is still divided by the degree in `a`. `degree`: `a`'s row sums in
+    float64, when the caller has them already.
     """
     n = a.shape[0]
     # float32 halves the memory traffic of the products, which dominate; 7 digits are plenty for a ranking.
     a = a if a.dtype == np.float32 else a.astype(np.float32)
-    degree = np.asarray(a.sum(axis=1, dtype=np.float64)).ravel()
+    if degree is None:
+        degree = np.asarray(a.sum(axis=1, dtype=np.float64)).ravel()
     inv = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0).astype(np.float32)
     step_matrix, step_inv = a, inv
     if flow is not None:

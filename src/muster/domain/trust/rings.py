@@ -206,7 +206,7 @@ class OneWayFlow(NamedTuple):
 
 def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reached: np.ndarray,
                seeds: np.ndarray, rule: RingRule, common: np.ndarray | None = None,
-               flow: OneWayFlow | None = None) -> list[Ring]:
+               flow: OneWayFlow | None = None, *, plain_degree: np.ndarray | None = None) -> list[Ring]:
     """Rings among the reached nodes; `a` is the support-weighted graph, `plain` the vouch strengths, `trust`
     degree-normalised and relative to the average (1 = average), `common` the shared contacts per pair.
 
@@ -214,6 +214,7 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
     flow into a group, a node joins a ring by what it gives to it, so that vouches a ring gives out neither
     hide it nor pull others in, and an inflowing pair is backed by its own two-step routes.
     Evidence counts pairs of people (a pair vouching both ways is one), from `plain`'s structure.
+    `plain_degree`: `plain`'s row sums in float64, when the caller has them already.
     """
     is_seed = np.zeros(a.shape[0], dtype=bool)
     is_seed[seeds] = True
@@ -226,7 +227,10 @@ def find_rings(a: sp.csr_matrix, plain: sp.csr_matrix, trust: np.ndarray, reache
         inflow, inflow_weighted = flow.strengths.T.tocsr(), flow.weighted.T.tocsr()
         outflow = flow.weighted
     cut = inflow if rule.cut_on_vouches else inflow_weighted
-    degree = np.asarray(cut.sum(axis=1, dtype=np.float64)).ravel()
+    if cut is plain and plain_degree is not None:
+        degree = plain_degree
+    else:
+        degree = np.asarray(cut.sum(axis=1, dtype=np.float64)).ravel()
     order = candidates[np.argsort(trust[candidates], kind="stable")]
     trusted = np.flatnonzero(reached & is_seed)
     found = _best_cut(cut, order, trusted, degree, rule)

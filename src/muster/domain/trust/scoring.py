@@ -198,33 +198,38 @@ def score(graph: VouchGraph, seeds: Iterable[str], config: ScoringConfig | None 
     one_way_vouches = _one_way_strengths(graph, one_way)
     strengths = one_way_vouches[0] if one_way_vouches else None
     weighted = plain
-    share = np.ones(n)
+    # Row sums (a pass over every pair each) are taken once here and handed to the steps that need them.
+    before = after = _row_sums(plain)
     common = None
     if config.support is not None and plain.nnz:
         # With one-way vouches a shared contact counts only if trust reaches both ends from it: a fake that
         # vouches for an honest member and that member's friends shares no contact with them.
         sets = strengths.T.tocsr() if strengths is not None else None
         weighted, common = supported(plain, config.support, sets)
-        before = np.asarray(plain.sum(axis=1)).ravel()
-        after = np.asarray(weighted.sum(axis=1)).ravel()
-        share = np.divide(after, before, out=np.zeros(n), where=before > 0)
+        after = _row_sums(weighted)
+    share = np.divide(after, before, out=np.zeros(n), where=before > 0)
     flow = None
     if one_way_vouches is not None:
         flow = _one_way_flow(*one_way_vouches, weighted, plain, common, config.support)
     result = propagate(weighted, seed_idx, iterations_for(n, config.iteration_factor),
-                       flow.weighted if flow else None)
+                       flow.weighted if flow else None, degree=after)
     reached = result.mass > 0
     average = result.mass.sum() / result.degree[reached].sum() if reached.any() else 1.0
     relative = result.trust / average if average > 0 else result.trust
     value = relative / (1.0 + relative)
     value[seed_idx] = 1.0
-    rings = find_rings(weighted, plain, relative, reached, seed_idx, config.rings, common, flow) if n else []
+    rings = find_rings(weighted, plain, relative, reached, seed_idx, config.rings, common, flow,
+                       plain_degree=before) if n else []
     ring_of = np.zeros(n, dtype=np.int32)
     for ring in rings:
         ring_of[ring.members] = ring.number
     value[ring_of > 0] *= config.ring_discount
     return TrustReport(graph, seed_idx, unknown, value, ring_of > 0, relative, result.hops, share, rings,
                        ring_of, result.iterations, config.ring_discount)
+
+
+def _row_sums(a: sp.csr_matrix) -> np.ndarray:
+    return np.asarray(a.sum(axis=1, dtype=np.float64)).ravel()
 
 
 def _one_way_flow(strengths: sp.csr_matrix, limited: np.ndarray, weighted: sp.csr_matrix, plain: sp.csr_matrix,
