@@ -147,7 +147,8 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   0.969, ring 0.9998 -> 0.986 / 0.983). Dropped.
 # - fewer signatures, as the scale run takes (SupportRule.large_hashes = 8 from 4 M stored pairs, to hold the
 #   10 s budget), measured on the real graphs (hashes 16 / 8 / 4 for every graph, tuning seeds, mean AUC):
-#   Facebook copy g = 10,000 0.974 / 0.916 / 0.897 (flags lost at 8), dense ring g = 1,000 0.998 / 0.963 /
+#   Facebook copy g = 10,000 0.974 / 0.916 / 0.897 (flags P / R 0.95 / 0.97 -> 0.29 / 0.32 -> none), dense
+#   ring g = 1,000 0.998 / 0.963 /
 #   0.900, ring g = 10,000 0.765 / 0.724 / 0.430 (below the reference at 4), OTC g = 1,000 flags 0.94 / 0.99
 #   -> 0.62 / 0.66; Epinions unchanged. The synthetic 1 M graph hides this (8 / 4: AUC 0.9992 / 1.0000):
 #   the estimate's budget at scale is a real cost in accuracy, and 4 was not taken for speed.
