@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from muster.domain.trust import RingRule, ScoringConfig, VouchGraph, score
-from muster.domain.trust.rings import _absorb, _acquainted, sweep_conductance
+from muster.domain.trust.rings import _absorb, sweep_conductance
 
 from .conftest import SEEDS, community, ring
 
@@ -84,23 +83,3 @@ class TestRingRules:
         edges = community("h", 30) + [("h3", "p"), ("p", "q"), ("q", "p")]
         report = score(VouchGraph.from_edges(edges), ["h0", "h10", "h20"])
         assert not report.flag.any()
-
-
-class TestAcquaintanceEvidence:
-    def test_an_honest_member_some_fakes_won_keeps_its_own_evidence(self):
-        # 0: an honest person swept up with a ring; 1-3: fakes; 4, 5: 0's friends outside, who know each other
-        # (backed pairs); 6-15: people outside each won by fake 1 (attack edges, no shared contact). Person 0's
-        # only flagged contacts are fakes, over attack edges that weigh almost nothing.
-        n = 16
-        pairs = {(0, 4): 1.0, (0, 5): 1.0, (4, 5): 1.0, (0, 1): 0.02, (0, 2): 0.02, (0, 3): 0.02,
-                 (1, 2): 1.0, (1, 3): 1.0, (2, 3): 1.0, **{(1, h): 0.02 for h in range(6, 16)}}
-        rows, cols = zip(*pairs)
-        a = sp.csr_matrix((list(pairs.values()) * 2, (rows + cols, cols + rows)), shape=(n, n))
-        chosen = np.array([0, 1, 2, 3])
-        reaching = a[chosen].tocoo()
-        is_backed = [(int(chosen[r]), int(c)) in {(0, 4), (0, 5)} for r, c in zip(reaching.row, reaching.col)]
-        backed = sp.csr_matrix((np.asarray(is_backed, dtype=float), (reaching.row, reaching.col)),
-                               shape=reaching.shape)
-        trust = np.where(np.arange(n) >= 6, 1.0, 0.1)
-        spared = _acquainted(a, reaching.tocsr(), backed, chosen, trust, share=0.05, restart=0.05, steps=20)
-        assert spared.tolist() == [True, False, False, False]
