@@ -145,9 +145,7 @@ def _acquainted(a: sp.csr_matrix, reaching: sp.csr_matrix, backed: sp.csr_matrix
     (same shape) marks those whose ends share contacts. Each flagged member starts with its backed and unbacked pairs to
     the trusted region; both are averaged over the support-weighted vouches inside the flagged set by a
     walk with restart, so a whole circle shares its evidence while the near-zero weight of an attack edge
-    keeps the ring's evidence apart from an honest circle's. A member takes its circle's evidence only for
-    the share of its support-weighted strength that lies inside the flagged set and keeps its own for the
-    rest: an honest member whom a few fakes won is judged by its own vouches, not by the ring's.
+    keeps the ring's evidence apart from an honest circle's.
     """
     n = a.shape[0]
     k = len(chosen)
@@ -159,16 +157,13 @@ def _acquainted(a: sp.csr_matrix, reaching: sp.csr_matrix, backed: sp.csr_matrix
     total = (reaching != 0) @ weight
     supported = backed @ weight
     start = np.stack([supported, total - supported], axis=1)
-    rows = a[chosen]
-    inner = rows[:, chosen]
-    strength = np.asarray(rows.sum(axis=1)).ravel()
-    inside = np.asarray(inner.sum(axis=1)).ravel()
-    step = inner.copy()  # each row divided by the member's whole strength: one pass over the data
-    step.data *= np.repeat(np.divide(1.0, strength, out=np.zeros(k), where=strength > 0), np.diff(inner.indptr))
-    own = np.divide(strength - inside, strength, out=np.zeros(k), where=strength > 0)[:, None] * start
+    inner = a[chosen][:, chosen]
+    degree = np.asarray(inner.sum(axis=1)).ravel()
+    step = inner.copy()  # each row divided by its sum: one pass over the data, no product with a diagonal
+    step.data *= np.repeat(np.divide(1.0, degree, out=np.zeros(k), where=degree > 0), np.diff(inner.indptr))
     x = start.copy()
     for _ in range(steps):
-        x = (1.0 - restart) * (step @ x + own) + restart * start
+        x = (1.0 - restart) * (step @ x) + restart * start
     total = x.sum(axis=1)
     return (total > 0) & (x[:, 0] >= share * total)
 
