@@ -152,6 +152,18 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   0.900, ring g = 10,000 0.765 / 0.724 / 0.430 (below the reference at 4), OTC g = 1,000 flags 0.94 / 0.99
 #   -> 0.62 / 0.66; Epinions unchanged. The synthetic 1 M graph hides this (8 / 4: AUC 0.9992 / 1.0000):
 #   the estimate's budget at scale is a real cost in accuracy, and 4 was not taken for speed.
+# - honest members flagged with a ring (Facebook copy g = 10,000, where they cost most of the AUC that is
+#   lost: ranking them as unflagged would give 0.98-0.99). They are low-degree people with about 2.5 attack
+#   edges each, mostly inside a low-trust honest circle the sweep took whole. Tried in the acquaintance
+#   walk: dividing a member's row by its whole strength instead of its strength inside the flagged set (no
+#   change), and the same with the share outside the flagged set adding the member's own evidence at every
+#   step: tuning seeds 101-106 Facebook copy g = 10,000 0.9604 -> 0.9679 (P / R 0.94 / 0.96 -> 0.95 /
+#   0.93), every other case within 0.0001, false alarms on Facebook alone 2.1 % -> 1.9 %. But on the
+#   evaluation seeds (run once, then reverted) 0.9667 -> 0.9598, recall 0.96 -> 0.89 (seed 3: 0.939), and at
+#   the 1 M scale recall 0.983 -> 0.972: it trades recall for precision everywhere. Dropped. Also dropped:
+#   dropping members that give less than half (or 0.3) of their support-weighted strength to the ring (no
+#   change: the honest circles give most to each other), and repeating the acquaintance test with the
+#   spared members counted outside (Epinions g = 10,000 recall 1.00 -> 0.02, Facebook copy 0.96 -> 0.80).
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
