@@ -174,9 +174,10 @@ def published(seeds: tuple[int, ...] = EVAL_SEEDS) -> list[dict]:
     return rows
 
 
-# `muster trust score` turns NumPy's huge-page requests off for itself (see cli/trust.py); the reference runs
-# under the same setting, so that the ratio compares the code and not the memory settings.
-SAME_MEMORY_SETTINGS = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"}
+# `muster trust score` sets its own memory settings (`_batch_memory_settings` in cli/trust.py); both scorers run
+# under the same ones, here given the way any program takes them, so that the ratio compares the code.
+SAME_MEMORY_SETTINGS = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0", "MALLOC_MMAP_MAX_": "0",
+                        "MALLOC_TRIM_THRESHOLD_": str(2**31 - 1)}
 
 
 def _run(cmd: list[str]) -> dict[str, float]:
@@ -285,9 +286,10 @@ def report(rows: list[dict], big: dict, clean: list[dict], farm: list[dict]) -> 
     best_ref = min(r["wall"] for r in ref)
     lines += ["", f"Scale: {big['nodes']:,} nodes / {big['vouches']:,} vouches (synthetic small world, "
               "10 % Sybils, 1,000 attack edges), CSV in -> CSV out in a subprocess, "
-              f"{len(ours)} runs each, interleaved (the text-id row: one run, after them), every run with "
-              "NumPy's huge-page requests off (`NUMPY_MADVISE_HUGEPAGE=0`, which `muster trust score` sets for "
-              "itself):", "",
+              f"{len(ours)} runs each, interleaved (the text-id row: one run, after them), every run under the "
+              "memory settings `muster trust score` gives itself (NumPy's huge-page requests off, glibc keeping "
+              "freed memory: `NUMPY_MADVISE_HUGEPAGE=0 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647`):",
+              "",
               "| scorer | wall s (each run) | CPU s | peak RSS MiB |", "|---|---|---:|---:|"]
     for label, runs in (("`muster trust score`", ours), ("SybilRank reference (csv module)", ref),
                         ("`muster trust score`, ids `u123456` (general id path)", big["runs"]["ours, text ids"])):
