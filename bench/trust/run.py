@@ -27,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import graphs  # noqa: E402
+import recompute  # noqa: E402
 import synth  # noqa: E402
 from sybilrank import sybilrank  # noqa: E402
 
@@ -344,9 +345,12 @@ def main(results_dir: Path) -> str:
     farm = outward()
     print("scale", flush=True)
     big = scale(work)
+    print("product rescore", flush=True)
+    rescored = recompute.measure()
     results_dir.mkdir(parents=True, exist_ok=True)
-    (results_dir / "trust.json").write_text(json.dumps({"accuracy": rows, "no_attack": clean, "outward": farm, "scale": big}, indent=1, default=float))
-    return report(rows, big, clean, farm)
+    (results_dir / "trust.json").write_text(json.dumps({"accuracy": rows, "no_attack": clean, "outward": farm, "scale": big,
+                                                        "recompute": rescored}, indent=1, default=float))
+    return report(rows, big, clean, farm) + "\n".join(recompute.section(rescored)) + "\n"
 
 
 if __name__ == "__main__":
