@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dataclasses import replace
 
-from sqlalchemy import false, select
+from sqlalchemy import event, false, select
 
 from muster.domain.errors import HitAlreadyDecided, ImportFailed, OpenHitsRemain, ScreeningPending, WatchlistMatchConfirmed
 from muster.domain.ids import ApplicationId
@@ -295,3 +295,28 @@ class TestQueueRecovery:
 
         with pytest.raises(ApplicationUnknown):
             container.screening.decide(officer, hit.id, Decision.DISMISS, "too late")
+
+
+class TestListedEntries:
+    def test_entries_come_back_for_every_known_pair_in_batches_and_unknown_pairs_are_left_out(self, env, monkeypatch):
+        container, _ = env
+        monkeypatch.setattr("muster.storage.screening_store._IN_BATCH", 2)
+        statements = []
+
+        def count(conn, cursor, statement, *_):
+            if "watchlist_entries" in statement:
+                statements.append(statement)
+
+        with container.uow() as uow:
+            [version] = uow.watchlists.current()
+            known = [entry.id for entry in uow.watchlists.entries(version.id)]
+            asked = [(version.id, entry_id) for entry_id in known] + [(version.id, "nobody"), ("no-version", known[0])]
+            event.listen(container.engine, "before_cursor_execute", count)
+            try:
+                found = uow.watchlists.listed(asked + asked[:2])
+            finally:
+                event.remove(container.engine, "before_cursor_execute", count)
+        assert len(known) >= 2  # with the unknown entry, more than one batch
+        assert len(statements) == -(-(len(known) + 1) // 2) + 1  # per version, one query per batch of two
+        assert set(found) == {(version.id, entry_id) for entry_id in known}
+        assert all(found[(version.id, entry_id)].entry_id == entry_id for entry_id in known)

@@ -26,6 +26,9 @@ from muster.storage.repositories import _aware
 _INSERT_BATCH = 5000
 
 
+# Ids per IN (...) list: well under the bound-parameter limits of SQLite and PostgreSQL.
+_IN_BATCH = 500
+
 class SqlWatchlistRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -73,14 +76,22 @@ class SqlWatchlistRepository:
                                tuple(json.loads(r.countries)), r.schema) for r in rows]
 
     def listed(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ListedEntry]:
-        """The entries named by (version id, entry id) pairs."""
+        """The entries named by (version id, entry id) pairs: one query per version and batch of entries, not
+        one per pair (a case page lists every hit of the case)."""
+        wanted: dict[str, set[str]] = {}
+        for version_id, entry_id in pairs:
+            wanted.setdefault(version_id, set()).add(entry_id)
         found: dict[tuple[str, str], ListedEntry] = {}
-        for version_id, entry_id in set(pairs):
-            r = self._c.execute(select(t.watchlist_entries).where(t.watchlist_entries.c.version_id == version_id,
-                                                                  t.watchlist_entries.c.entry_id == entry_id)).first()
-            if r is not None:
-                found[(version_id, entry_id)] = ListedEntry(r.entry_id, tuple(json.loads(r.names)), tuple(json.loads(r.birth_dates)),
-                                                            tuple(json.loads(r.countries)), r.schema)
+        for version_id, entry_ids in wanted.items():
+            ordered = sorted(entry_ids)
+            for start in range(0, len(ordered), _IN_BATCH):
+                rows = self._c.execute(select(t.watchlist_entries).where(
+                    t.watchlist_entries.c.version_id == version_id,
+                    t.watchlist_entries.c.entry_id.in_(ordered[start:start + _IN_BATCH])))
+                for r in rows:
+                    found[(version_id, r.entry_id)] = ListedEntry(r.entry_id, tuple(json.loads(r.names)),
+                                                                  tuple(json.loads(r.birth_dates)),
+                                                                  tuple(json.loads(r.countries)), r.schema)
         return found
 
     @staticmethod
