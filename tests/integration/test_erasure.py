@@ -68,7 +68,11 @@ class TestErase:
         assert row.stage == "rejected" and row.erased_on is not None
         assert not container.ring.has_data_key(case)
         view = container.cases.view(recruiter, case)
-        assert view.answers == {} and view.actions == [] and view.erased_on is not None
+        assert view.answers == {} and view.actions == [] and view.erased_on == row.erased_on
+        with container.uow() as uow:  # the tombstone date travels with the application, read or listed
+            assert uow.applications.get(case).erased_on == row.erased_on
+            listed, _ = uow.applications.page(stages=[Stage.REJECTED], offset=0, limit=1000)
+            assert next(a for a in listed if a.id == case).erased_on == row.erased_on
         assert container.erasure.erase(case, reason="again").already_erased
 
     def test_an_erased_case_takes_no_actions_and_exports_no_answers(self, container):

@@ -104,6 +104,8 @@ class Application:
     approvals: tuple[ReviewerId, ...] = ()
     history: tuple[StageChange, ...] = ()
     unit_id: UnitId | None = None
+    # Set once the personal data is erased: the row stays as a tombstone (stage and dates) for the reports.
+    erased_on: date | None = None
 
 
 Guard = Callable[[Application, Actor, ActionInput], None]

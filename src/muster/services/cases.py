@@ -52,7 +52,11 @@ class CaseView:
     application: Application
     answers: dict[str, Answer]
     actions: list[Transition]
-    erased_on: date | None = None  # an erased case is a tombstone: no answers, no actions
+
+    @property
+    def erased_on(self) -> date | None:
+        """When the case was erased: a tombstone then, with no answers and no actions."""
+        return self.application.erased_on
 
 
 class CaseService:
@@ -78,10 +82,9 @@ class CaseService:
         require(reviewer, Permission.CASES_READ)
         with self._uow() as uow:
             application = uow.applications.get(application_id)
-            erased_on = uow.applications.erased_on(application_id)
-            if erased_on is not None:
+            if application.erased_on is not None:
                 uow.commit()
-                return CaseView(application, {}, [], erased_on)
+                return CaseView(application, {}, [])
             answers = uow.applications.answers(application_id, visible_compartments(reviewer.role))
             commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_READ, application_id, why))
         return CaseView(application, answers, allowed_actions(application.stage, reviewer.role))
@@ -91,7 +94,7 @@ class CaseService:
         require(reviewer, Permission.CASES_ADVANCE)
         with self._uow() as uow:
             application = uow.applications.get(application_id)
-            if uow.applications.erased_on(application_id) is not None:
+            if application.erased_on is not None:
                 raise TransitionNotAllowed(application.stage, f"{action} on an erased application")
             if action is Action.PLACE and given.unit_id:
                 unit = uow.units.get(given.unit_id)
@@ -118,7 +121,7 @@ class CaseService:
             while True:
                 items, total = uow.applications.page(stages=stages, offset=offset, limit=500)
                 for application in items:
-                    if uow.applications.erased_on(application.id) is not None:
+                    if application.erased_on is not None:
                         answers = {}
                     else:
                         answers = uow.applications.answers(application.id, compartments)

@@ -50,7 +50,7 @@ class ErasureService:
         why = reason.strip()[:200] or "erasure"
         with self._uow() as uow:
             application = uow.applications.get(application_id)
-            already = uow.applications.erased_on(application_id) is not None
+            already = application.erased_on is not None
             if not already:
                 uow.applications.erase(application_id, on=self._clock.now().date())
                 uow.vouches.erase_notes(applicant_node(application_id))

@@ -165,7 +165,7 @@ class SqlApplicationRepository:
         return Application(
             id=ApplicationId(row.id), stage=stage, submitted_on=row.submitted_on,
             stage_entered_at=_aware(row.stage_entered_at), approvals=approvals, history=history,
-            unit_id=UnitId(row.unit_id) if row.unit_id else None,
+            unit_id=UnitId(row.unit_id) if row.unit_id else None, erased_on=row.erased_on,
         )
 
 
