@@ -16,11 +16,11 @@ from muster.domain.ids import ApplicationId
 from muster.domain.jobs import JobKind, JobStatus
 from muster.domain.permissions import Role
 from muster.domain.screening import Decision, HitStatus, ImportSummary
-from muster.domain.workflow import Action, ActionInput
+from muster.domain.workflow import Action, ActionInput, ReasonCode
 from muster.importers.watchlist_csv import read_watchlist_csv
 from muster.storage import tables
 from muster.storage.screening_store import SqlScreeningRepository
-from tests.factories import add_reviewers, make_container, valid_answers
+from tests.factories import add_reviewer, add_reviewers, make_container, valid_answers
 
 FIXTURES = Path(__file__).resolve().parent / "screening_fixtures"
 PISAREVSKY = {"family_name": "Писаревский", "given_name": "Евгений", "patronymic": "Леонидович", "name_latin": None,
@@ -125,6 +125,17 @@ class TestRescreening:
         again = container.screening.rescreen()
         assert again.new_hits == 0
 
+    def test_rescreening_takes_the_pipeline_and_leaves_out_erased_and_rejected_applications(self, env):
+        container, _ = env
+        recruiter = add_reviewer(container, Role.RECRUITER)
+        before = container.screening.rescreen().applications
+        waiting, erased, rejected = (container.intake.submit(valid_answers()).application_id for _ in range(3))
+        container.jobs.run_pending()
+        container.erasure.erase(erased, reason="applicant request")
+        container.cases.act(recruiter, rejected, Action.START_SCREENING, ActionInput())
+        container.cases.act(recruiter, rejected, Action.REJECT, ActionInput(reason_code=ReasonCode.INELIGIBLE, note="x"))
+        assert container.screening.rescreen().applications == before + 1  # `waiting` only
+
     def test_the_rescreen_job_records_progress_and_result(self, env):
         container, _ = env
         container.intake.submit(valid_answers())
@@ -190,8 +201,6 @@ class TestDecisionsAndClearance:
             container.screening.decide(officer, hit.id, Decision.DISMISS, "changed my mind")
         with pytest.raises(WatchlistMatchConfirmed):
             container.cases.act(officer, application_id, Action.CLEAR_SCREENING, ActionInput())
-        from muster.domain.workflow import ReasonCode
-
         rejected = container.cases.act(officer, application_id, Action.REJECT,
                                        ActionInput(reason_code=ReasonCode.WATCHLIST_MATCH, note="listed"))
         assert rejected.stage == "rejected"

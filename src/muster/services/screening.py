@@ -163,16 +163,7 @@ class ScreeningService:
     def rescreen(self, progress: Callable[[int, int], None] | None = None) -> RescreenResult:
         """Screen everyone in the pipeline (not in a final stage, not erased) again; only new hits are raised."""
         with self._uow() as uow:
-            ids: list[ApplicationId] = []
-            offset = 0
-            while True:
-                items, total = uow.applications.page(stages=PIPELINE_STAGES, offset=offset, limit=1000)
-                ids.extend(a.id for a in items)
-                offset += len(items)
-                if not items or offset >= total:
-                    break
-            alive = set(uow.applications.not_erased())
-        ids = [i for i in ids if i in alive]
+            ids = uow.applications.not_erased(PIPELINE_STAGES)
         new_hits = 0
         cached = self._index()
         lists = tuple(f"{v.list_name}@{v.version}" for v in cached.versions) if cached else ()

@@ -112,8 +112,12 @@ class SqlApplicationRepository:
     def erased_on(self, application_id: ApplicationId) -> date | None:
         return self._c.execute(select(t.applications.c.erased_on).where(t.applications.c.id == application_id)).scalar()
 
-    def not_erased(self) -> list[ApplicationId]:
-        rows = self._c.execute(select(t.applications.c.id).where(t.applications.c.erased_on.is_(None)))
+    def not_erased(self, stages: Iterable[Stage] | None = None) -> list[ApplicationId]:
+        """Ids of the applications not erased (in `stages`, when given), longest in their stage first."""
+        query = select(t.applications.c.id).where(t.applications.c.erased_on.is_(None))
+        if stages is not None:
+            query = query.where(t.applications.c.stage.in_([str(s) for s in stages]))
+        rows = self._c.execute(query.order_by(t.applications.c.stage_entered_at, t.applications.c.id))
         return [ApplicationId(r) for r in rows.scalars()]
 
     def due_for_erasure(self, *, stages: Iterable[Stage], decided_before: datetime) -> list[ApplicationId]:
