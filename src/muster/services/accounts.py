@@ -14,7 +14,7 @@ from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import AccountDisabled, AccountLocked, InvalidCredentials, ValidationFailed
 from muster.domain.ids import ReviewerId
 from muster.domain.permissions import Role
-from muster.services.audit import actor_of, commit_audited
+from muster.services.audit import actor_of
 from muster.services.ports import AuditTrail, Clock, PasswordHasher, UnitOfWork
 
 MIN_PASSWORD_LENGTH = 12
@@ -40,7 +40,7 @@ def generate_password() -> str:
 class AccountService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], hasher: PasswordHasher, clock: Clock,
                  new_id: Callable[[], str], lockout: LockoutPolicy, session_lifetime: timedelta,
-                 audit: AuditTrail | None = None) -> None:
+                 audit: AuditTrail) -> None:
         self._uow = uow
         self._audit = audit
         self._hasher = hasher
@@ -64,7 +64,7 @@ class AccountService:
             if uow.reviewers.by_username(username) is not None:
                 raise ValidationFailed({"username": "already taken"})
             uow.reviewers.add(reviewer, password_hash=self._hasher.hash(password), created_at=self._clock.now())
-            commit_audited(uow, self._audit, AuditEvent(actor_of(by), AuditAction.USER_ACCOUNT_CREATE, None,
+            self._audit.commit(uow, AuditEvent(actor_of(by), AuditAction.USER_ACCOUNT_CREATE, None,
                                                         f"account {reviewer.id} role {role}"))
         return reviewer, password
 
@@ -82,7 +82,7 @@ class AccountService:
             if disabled:
                 uow.sessions.delete_for(reviewer.id)
             action = AuditAction.USER_ACCOUNT_DISABLE if disabled else AuditAction.USER_ACCOUNT_ENABLE
-            commit_audited(uow, self._audit, AuditEvent(actor_of(by), action, None, f"account {reviewer.id}"))
+            self._audit.commit(uow, AuditEvent(actor_of(by), action, None, f"account {reviewer.id}"))
         return reviewer
 
     def login(self, username: str, password: str) -> LoginSession:

@@ -135,11 +135,3 @@ class AuditService:
         with self._uow() as uow:
             return uow.audit.page(offset=offset, limit=limit, case_id=case_id)
 
-
-def commit_audited(uow: UnitOfWork, audit: AuditTrail | None, *events: AuditEvent) -> None:
-    """`audit.commit(uow, *events)`, or a plain commit when the service runs without a trail (tests)."""
-    if audit is None:
-        uow.commit()
-    else:
-        audit.commit(uow, *events)
-

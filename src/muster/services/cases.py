@@ -24,7 +24,6 @@ from muster.domain.workflow import (
     advance,
     allowed_actions,
 )
-from muster.services.audit import commit_audited
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 
@@ -62,7 +61,7 @@ class CaseView:
 class CaseService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock,
                  after_action: Callable[[Application, Action], None] | None = None,
-                 audit: AuditTrail | None = None, guards: Sequence[ActionGuard] = ()) -> None:
+                 audit: AuditTrail, guards: Sequence[ActionGuard] = ()) -> None:
         self._uow = uow
         self._clock = clock
         self._after_action = after_action
@@ -86,7 +85,7 @@ class CaseService:
                 uow.commit()
                 return CaseView(application, {}, [])
             answers = uow.applications.answers(application_id, visible_compartments(reviewer.role))
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_READ, application_id, why))
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_READ, application_id, why))
         return CaseView(application, answers, allowed_actions(application.stage, reviewer.role))
 
     def act(self, reviewer: Reviewer, application_id: ApplicationId, action: Action, given: ActionInput) -> Application:
@@ -103,7 +102,7 @@ class CaseService:
                 guard(uow, application, action)
             updated, _event = advance(application, action, Actor(reviewer.id, reviewer.role), self._clock.now(), given)
             uow.applications.save(updated)
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_UPDATE,
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_UPDATE,
                                                         application_id, f"action {action}"))
         if self._after_action is not None:
             self._after_action(updated, action)
@@ -135,5 +134,5 @@ class CaseService:
                 offset += len(items)
                 if not items or offset >= total:
                     break
-            commit_audited(uow, self._audit, *read)
+            self._audit.commit(uow, *read)
         return columns, rows

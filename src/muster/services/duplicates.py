@@ -28,7 +28,7 @@ from muster.domain.matching import DEFAULT_THRESHOLD, ScreeningQuery, WatchlistE
 from muster.domain.matching.identity import name_blocking_keys
 from muster.domain.permissions import Compartment, Permission, has_permission, visible_compartments
 from muster.domain.questionnaire import Answer, FieldType, Questionnaire
-from muster.services.audit import SYSTEM, commit_audited
+from muster.services.audit import SYSTEM
 from muster.services.ports import AuditTrail, ContactIndexer, UnitOfWork
 
 KINDS: dict[FieldType, str] = {FieldType.EMAIL: "email", FieldType.PHONE: "phone"}
@@ -91,7 +91,7 @@ class PossibleDuplicate:
 
 class DuplicateService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], questionnaire: Questionnaire, indexer: ContactIndexer,
-                 audit: AuditTrail | None = None) -> None:
+                 audit: AuditTrail) -> None:
         self._uow = uow
         self._fields = contact_fields(questionnaire)
         known = {q.name for q in questionnaire.questions}
@@ -142,7 +142,7 @@ class DuplicateService:
                         reasons.append(f"same name in another spelling and same birth date: score {score:.2f}")
                 if matched:
                     found.append(PossibleDuplicate(other, tuple(sorted(matched)), tuple(reasons)))
-            commit_audited(uow, self._audit, *read)
+            self._audit.commit(uow, *read)
         return found
 
     def index_missing(self, *, batch: int = 200) -> int:
@@ -162,7 +162,7 @@ class DuplicateService:
                     indexed += bool(digests)
                     read.append(AuditEvent(SYSTEM, AuditAction.APPLICANT_RECORD_READ, application_id,
                                            "contact index backfill"))
-                commit_audited(uow, self._audit, *read)
+                self._audit.commit(uow, *read)
         return indexed
 
     def _normalised(self, answers: Mapping[str, Answer]) -> dict[str, set[str]]:

@@ -21,7 +21,7 @@ from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.ids import ApplicationId
 from muster.domain.vouches import applicant_node
 from muster.domain.workflow import Stage
-from muster.services.audit import actor_of, commit_audited
+from muster.services.audit import actor_of
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 RETAINED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
@@ -37,7 +37,7 @@ class Erased:
 
 class ErasureService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, shred: Callable[[str], bool],
-                 retention_days: int, audit: AuditTrail | None = None) -> None:
+                 retention_days: int, audit: AuditTrail) -> None:
         self._uow = uow
         self._clock = clock
         self._shred = shred
@@ -57,10 +57,10 @@ class ErasureService:
             # Index rows would let anyone holding the blind-index key confirm a guessed contact; deleted on
             # every erase, so erasing again also cleans up rows written before the tombstone existed.
             uow.contact_indexes.delete_for(application_id)
-            commit_audited(uow, self._audit, AuditEvent(actor, AuditAction.APPLICANT_RECORD_ERASE, application_id, why))
+            self._audit.commit(uow, AuditEvent(actor, AuditAction.APPLICANT_RECORD_ERASE, application_id, why))
         destroyed = self._shred(application_id)
         with self._uow() as uow:
-            commit_audited(uow, self._audit, AuditEvent(actor, AuditAction.APPLICANT_KEY_SHRED, application_id,
+            self._audit.commit(uow, AuditEvent(actor, AuditAction.APPLICANT_KEY_SHRED, application_id,
                                                         "key destroyed" if destroyed else "no key left"))
         return Erased(application_id, application.stage, already, destroyed)
 

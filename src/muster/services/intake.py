@@ -12,7 +12,7 @@ from muster.domain.ids import ApplicationId
 from muster.domain.questionnaire import Questionnaire
 from muster.domain.status import PublicStatus, public_status
 from muster.domain.workflow import new_application
-from muster.services.audit import APPLICANT, commit_audited
+from muster.services.audit import APPLICANT
 from muster.services.duplicates import contact_digests, contact_fields
 from muster.services.ports import AuditTrail, Clock, ContactIndexer, ReceiptIssuer, UnitOfWork
 
@@ -33,7 +33,7 @@ class IntakeService:
         clock: Clock,
         new_id: Callable[[], str],
         after_submit: Callable[[ApplicationId], None] | None = None,
-        audit: AuditTrail | None = None,
+        audit: AuditTrail,
         in_submit: Callable[[UnitOfWork, ApplicationId], None] | None = None,
         contacts: ContactIndexer | None = None,
     ) -> None:
@@ -68,7 +68,7 @@ class IntakeService:
                 uow.contact_indexes.add(application.id, contact_digests(self._contact_fields, self._contacts, answers))
             if self._in_submit is not None:
                 self._in_submit(uow, application.id)
-            commit_audited(uow, self._audit, AuditEvent(APPLICANT, AuditAction.APPLICANT_RECORD_CREATE, application.id, "submission"))
+            self._audit.commit(uow, AuditEvent(APPLICANT, AuditAction.APPLICANT_RECORD_CREATE, application.id, "submission"))
         if self._after_submit is not None:
             self._after_submit(application.id)
         return Submitted(application.id, code)

@@ -41,7 +41,7 @@ from muster.domain.screening import (
     explanation_data,
 )
 from muster.domain.workflow import Action, Application, Stage
-from muster.services.audit import SYSTEM, commit_audited
+from muster.services.audit import SYSTEM
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 # Actions that move a case forward: refused while a hit is open or confirmed.
@@ -85,7 +85,7 @@ def check_list_name(name: str) -> str:
 
 class ScreeningService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, new_id: Callable[[], str],
-                 audit: AuditTrail | None = None, threshold: float = DEFAULT_THRESHOLD,
+                 audit: AuditTrail, threshold: float = DEFAULT_THRESHOLD,
                  name_fields: tuple[tuple[str, ...], ...] = NAME_FIELDS, batch: int = 200) -> None:
         self._uow = uow
         self._clock = clock
@@ -108,7 +108,7 @@ class ScreeningService:
             version = WatchlistVersion(self._new_id(), list_name, uow.watchlists.next_version(list_name),
                                        self._clock.now(), summary)
             uow.watchlists.add_version(version, entries)
-            commit_audited(uow, self._audit, AuditEvent(SYSTEM, AuditAction.WATCHLIST_VERSION_IMPORT, None,
+            self._audit.commit(uow, AuditEvent(SYSTEM, AuditAction.WATCHLIST_VERSION_IMPORT, None,
                                                         f"{list_name} v{version.version}: {len(entries)} entries"))
         return version
 
@@ -191,7 +191,7 @@ class ScreeningService:
                 answers = uow.applications.answers(application_id, [Compartment.IDENTITY])
                 read.append(AuditEvent(SYSTEM, AuditAction.APPLICANT_RECORD_READ, application_id, "watchlist screening"))
                 people[application_id] = self.queries(application_id, answers)
-            commit_audited(uow, self._audit, *read)
+            self._audit.commit(uow, *read)
         candidates: list[Hit] = []
         if cached is not None:
             flat = [q for qs in people.values() for q in qs]
@@ -210,7 +210,7 @@ class ScreeningService:
             now = self._clock.now()
             for application_id in people:
                 uow.screening.mark_screened(Screened(application_id, now, lists))
-            commit_audited(uow, self._audit, *[AuditEvent(SYSTEM, AuditAction.HIT_RECORD_CREATE, h.application_id,
+            self._audit.commit(uow, *[AuditEvent(SYSTEM, AuditAction.HIT_RECORD_CREATE, h.application_id,
                                                           f"hit {h.id} on {h.list_name} v{h.version}") for h in new])
         return lists, new
 
@@ -224,7 +224,7 @@ class ScreeningService:
                 return []
             found = uow.screening.for_application(application_id)
             listed = uow.watchlists.listed((h.version_id, h.entry_id) for h in found)
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.HIT_RECORD_READ, application_id, why))
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.HIT_RECORD_READ, application_id, why))
         return [replace(h, entry=listed.get((h.version_id, h.entry_id))) for h in found]
 
     def unscreened(self) -> list[ApplicationId]:
@@ -248,7 +248,7 @@ class ScreeningService:
             decided = decide(hit, decision, by=reviewer.id, reason=reason[:2000], at=self._clock.now())
             uow.screening.save_decision(decided)
             listed = uow.watchlists.listed([(hit.version_id, hit.entry_id)])
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.HIT_RECORD_DECIDE, hit.application_id,
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.HIT_RECORD_DECIDE, hit.application_id,
                                                         f"{decision} hit {hit.id}"))
         return replace(decided, entry=listed.get((hit.version_id, hit.entry_id)))
 

@@ -29,7 +29,7 @@ from muster.domain.seeds import MEMBER_PREFIX, Seed, seed_node
 from muster.domain.trust import TrustReport, VouchGraph, neighbourhood_svg, score, shortest_paths_to_seeds
 from muster.domain.vouches import Vouch, applicant_node, application_of, is_applicant
 from muster.domain.workflow import Action, Application, ReasonCode, Stage
-from muster.services.audit import SYSTEM, actor_of, commit_audited
+from muster.services.audit import SYSTEM, actor_of
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 
@@ -129,7 +129,7 @@ def path_text(steps: Iterable[PathStep]) -> str:
 
 class TrustService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, new_id: Callable[[], str],
-                 audit: AuditTrail | None = None) -> None:
+                 audit: AuditTrail) -> None:
         self._uow = uow
         self._clock = clock
         self._new_id = new_id
@@ -190,7 +190,7 @@ class TrustService:
                                    int(report.flag.sum()) if report is not None else 0,
                                    len(report.rings) if report is not None else 0, snap.seconds, raised)
         with self._uow() as uow:
-            commit_audited(uow, self._audit, AuditEvent(SYSTEM, AuditAction.TRUST_SCORES_RECOMPUTE, None,
+            self._audit.commit(uow, AuditEvent(SYSTEM, AuditAction.TRUST_SCORES_RECOMPUTE, None,
                                                         f"{summary.nodes} nodes, {summary.flagged} flagged, "
                                                         f"{raised} raised"))
         return summary
@@ -203,7 +203,7 @@ class TrustService:
         with self._uow() as uow:
             uow.applications.get(application_id)  # ApplicationUnknown for a wrong id
             flags = tuple(uow.review_flags.for_application(application_id))
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.TRUST_RECORD_READ,
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.TRUST_RECORD_READ,
                                                         application_id, "trust view"))
         i = snap.graph.index_of(node)
         if i is None or snap.report is None:
@@ -238,7 +238,7 @@ class TrustService:
         if snap.graph.index_of(node) is None:
             raise NotFound(f"application {application_id} has no vouch")
         with self._uow() as uow:
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.TRUST_RECORD_READ,
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.TRUST_RECORD_READ,
                                                         application_id, "trust picture"))
         # Applicant ids are shortened to the 8 characters the pages show: full UUIDs overlap in the picture.
         return neighbourhood_svg(snap.graph, node, snap.report, label=node_label)
@@ -299,7 +299,7 @@ class TrustService:
                 raised.append(flag)
                 events.append(AuditEvent(actor, AuditAction.REVIEW_FLAG_RAISE, target, f"linked to {source}"))
             if events:
-                commit_audited(uow, self._audit, *events)
+                self._audit.commit(uow, *events)
         return raised
 
     def open_flags(self, reviewer: Reviewer) -> list[ReviewFlag]:
@@ -320,7 +320,7 @@ class TrustService:
                 raise ValidationFailed({"flag": "already cleared"})
             cleared = replace(flag, cleared_at=self._clock.now(), cleared_by=reviewer.id, clear_note=note)
             uow.review_flags.clear(cleared)
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.REVIEW_FLAG_CLEAR,
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.REVIEW_FLAG_CLEAR,
                                                         flag.application_id, f"flag {flag_id}"))
         return cleared
 
@@ -339,7 +339,7 @@ class TrustService:
         seed = Seed(seed_node(member), actor_of(reviewer), self._clock.now())
         with self._uow() as uow:
             uow.seeds.add(seed)
-            commit_audited(uow, self._audit, AuditEvent(seed.set_by, AuditAction.SEED_CREATE, None, seed.node))
+            self._audit.commit(uow, AuditEvent(seed.set_by, AuditAction.SEED_CREATE, None, seed.node))
         return seed  # the seeds are part of the snapshot's stamp: the next read rescores
 
     def remove_seed(self, reviewer: Reviewer | None, member: str) -> None:
@@ -349,5 +349,5 @@ class TrustService:
         with self._uow() as uow:
             if not uow.seeds.remove(node):
                 raise NotFound(f"{node} is not a seed")
-            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer),
+            self._audit.commit(uow, AuditEvent(actor_of(reviewer),
                                                         AuditAction.SEED_DELETE, None, node))

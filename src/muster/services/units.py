@@ -11,7 +11,7 @@ from muster.domain.errors import ValidationFailed
 from muster.domain.ids import ApplicationId, UnitId
 from muster.domain.permissions import Permission, visible_compartments, Compartment
 from muster.domain.units import Unit, UnitSuggestion, rank_units
-from muster.services.audit import actor_of, commit_audited
+from muster.services.audit import actor_of
 from muster.services.ports import AuditTrail, UnitOfWork
 
 
@@ -22,7 +22,7 @@ class UnitWithOccupancy:
 
 
 class UnitService:
-    def __init__(self, *, uow: Callable[[], UnitOfWork], new_id: Callable[[], str], audit: AuditTrail | None = None) -> None:
+    def __init__(self, *, uow: Callable[[], UnitOfWork], new_id: Callable[[], str], audit: AuditTrail) -> None:
         self._uow = uow
         self._audit = audit
         self._new_id = new_id
@@ -44,7 +44,7 @@ class UnitService:
             if any(u.name == unit.name for u in uow.units.list()):
                 raise ValidationFailed({"name": "a unit with this name exists"})
             uow.units.add(unit)
-            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer), AuditAction.UNIT_RECORD_CREATE,
+            self._audit.commit(uow, AuditEvent(actor_of(reviewer), AuditAction.UNIT_RECORD_CREATE,
                                                         None, f"unit {unit.id}"))
         return unit
 
@@ -63,7 +63,7 @@ class UnitService:
             answers = uow.applications.answers(application_id, readable)
             occupied = uow.applications.occupied()
             units = uow.units.list()
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_READ, application_id,
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.APPLICANT_RECORD_READ, application_id,
                                                         "unit suggestions"))
         as_list = lambda v: v if isinstance(v, list) else []  # noqa: E731
         return rank_units(units, occupied, as_list(answers.get("skills")), as_list(answers.get("languages")))

@@ -12,13 +12,13 @@ from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission
 from muster.domain.seeds import MEMBER_PREFIX
 from muster.domain.vouches import Relationship, Vouch, applicant_node, application_of, check_vouch, is_applicant
-from muster.services.audit import actor_of, commit_audited
+from muster.services.audit import actor_of
 from muster.services.ports import AuditTrail, Clock, UnitOfWork
 
 
 class VouchService:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, new_id: Callable[[], str],
-                 after_change: Callable[[Vouch], None] | None = None, audit: AuditTrail | None = None) -> None:
+                 after_change: Callable[[Vouch], None] | None = None, audit: AuditTrail) -> None:
         self._audit = audit
         self._uow = uow
         self._clock = clock
@@ -43,7 +43,7 @@ class VouchService:
             if any(v.voucher == voucher and v.is_active for v in uow.vouches.involving(target)):
                 raise ValidationFailed({"voucher": "already vouches for this applicant"})
             uow.vouches.add(vouch)
-            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer), AuditAction.VOUCH_RECORD_CREATE,
+            self._audit.commit(uow, AuditEvent(actor_of(reviewer), AuditAction.VOUCH_RECORD_CREATE,
                                                         vouchee, f"vouch {vouch.id}"))
         if self._after_change is not None:
             self._after_change(vouch)
@@ -57,7 +57,7 @@ class VouchService:
             if not vouch.is_active:
                 raise ValidationFailed({"vouch": "already revoked"})
             uow.vouches.revoke(vouch_id, self._clock.now().date())
-            commit_audited(uow, self._audit, AuditEvent(actor_of(reviewer), AuditAction.VOUCH_RECORD_REVOKE,
+            self._audit.commit(uow, AuditEvent(actor_of(reviewer), AuditAction.VOUCH_RECORD_REVOKE,
                                                         application_of(vouch.vouchee), f"vouch {vouch_id}"))
         revoked = dataclasses.replace(vouch, revoked_on=self._clock.now().date())
         if self._after_change is not None:
@@ -68,5 +68,5 @@ class VouchService:
         require(reviewer, Permission.VOUCHES_READ)
         with self._uow() as uow:
             found = uow.vouches.involving(applicant_node(application_id))
-            commit_audited(uow, self._audit, AuditEvent(reviewer.id, AuditAction.VOUCH_RECORD_READ, application_id, "vouch list"))
+            self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.VOUCH_RECORD_READ, application_id, "vouch list"))
             return found

@@ -13,7 +13,7 @@ from muster.domain.audit import AuditEvent, Checkpoint, SequenceTaken, Tamper
 from muster.domain.errors import PermissionDenied
 from muster.domain.ids import ReviewerId
 from muster.domain.permissions import Role
-from muster.services.audit import AuditService, commit_audited
+from muster.services.audit import AuditService
 
 NOW = datetime(2026, 11, 25, 14, 30, 15, tzinfo=UTC)
 KEY = b"fake signing key"
@@ -109,8 +109,7 @@ class TestAuditService:
     def test_no_events_is_a_plain_commit(self, log):
         uow = FakeUow(log)
         service(log).commit(uow)
-        commit_audited(uow, None)
-        assert uow.commits == 2 and log["entries"] == []
+        assert uow.commits == 1 and log["entries"] == []
 
     def test_a_lost_race_resumes_from_the_stored_head_and_retries(self, log):
         audit = service(log)
