@@ -47,7 +47,7 @@ def _batch_memory_settings() -> None:
       find them, the run stalls: 5.5 s against 4.6 s (best of 8 runs each, interleaved). The setting is read
       at NumPy's import, so it holds only where this command is the first to import NumPy, as from the shell.
     - glibc hands every large freed block back to the kernel, so the next array is fresh memory to fault in
-      and zero (1.6 GB of it in a run whose peak is 1.1 GB). Keeping freed blocks in the process cuts that to
+      and zero (1.8 GB of it in a run whose peak is 1.1 GB). Keeping freed blocks in the process cuts that to
       1.1 GB and the median run by 0.25 s (10 runs each, interleaved). Elsewhere than glibc, nothing changes.
     """
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
