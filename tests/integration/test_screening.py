@@ -328,4 +328,4 @@ class TestListedEntries:
         assert len(known) >= 2  # with the unknown entry, more than one batch
         assert len(statements) == -(-(len(known) + 1) // 2) + 1  # per version, one query per batch of two
         assert set(found) == {(version.id, entry_id) for entry_id in known}
-        assert all(found[(version.id, entry_id)].entry_id == entry_id for entry_id in known)
+        assert all(found[(version.id, entry_id)].id == entry_id for entry_id in known)

@@ -25,7 +25,7 @@ from typing import Any
 
 from muster.domain.errors import HitAlreadyDecided, OpenHitsRemain, ValidationFailed, WatchlistMatchConfirmed
 from muster.domain.ids import ApplicationId, ReviewerId
-from muster.domain.matching import Explanation, MatchResult
+from muster.domain.matching import Explanation, MatchResult, WatchlistEntry
 
 
 class HitStatus(StrEnum):
@@ -65,17 +65,6 @@ class WatchlistVersion:
 
 
 @dataclass(frozen=True)
-class ListedEntry:
-    """The watchlist side of a hit (public data): the entry as that list version gives it."""
-
-    entry_id: str
-    names: tuple[str, ...]
-    birth_dates: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    schema: str = "Person"
-
-
-@dataclass(frozen=True)
 class Hit:
     """An application that met a watchlist entry. `explanation` names the applicant's name forms,
     so storage seals it (and the decision's reason) with the applicant's data key."""
@@ -93,7 +82,7 @@ class Hit:
     decided_by: ReviewerId | None = None
     decided_at: datetime | None = None
     reason: str = ""
-    entry: ListedEntry | None = field(default=None, compare=False)
+    entry: WatchlistEntry | None = field(default=None, compare=False)  # as that list version gives it
 
     @property
     def text(self) -> str:

@@ -16,7 +16,7 @@ from muster.domain.permissions import Compartment
 from muster.domain.questionnaire import Answer
 from muster.domain.review_flags import ReviewFlag
 from muster.domain.seeds import Seed
-from muster.domain.screening import Hit, HitStatus, ListedEntry, Screened, WatchlistVersion
+from muster.domain.screening import Hit, HitStatus, Screened, WatchlistVersion
 from muster.domain.units import Unit
 from muster.domain.vouches import Vouch
 from muster.domain.workflow import Application, Stage
@@ -147,7 +147,7 @@ class WatchlistRepository(Protocol):
     def versions(self, list_name: str | None = None) -> list[WatchlistVersion]: ...
     def current(self) -> list[WatchlistVersion]: ...
     def entries(self, version_id: str) -> list[WatchlistEntry]: ...
-    def listed(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ListedEntry]: ...
+    def listed(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], WatchlistEntry]: ...
 
 
 class ScreeningRepository(Protocol):

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from muster.domain.errors import HitUnknown
 from muster.domain.ids import ApplicationId, ReviewerId
 from muster.domain.matching import WatchlistEntry
-from muster.domain.screening import Hit, HitStatus, ImportSummary, ListedEntry, Screened, WatchlistVersion
+from muster.domain.screening import Hit, HitStatus, ImportSummary, Screened, WatchlistVersion
 from muster.storage import tables as t
 from muster.storage.codec import FieldCodec
 from muster.storage.repositories import _aware
@@ -72,16 +72,15 @@ class SqlWatchlistRepository:
     def entries(self, version_id: str) -> list[WatchlistEntry]:
         rows = self._c.execute(select(t.watchlist_entries).where(t.watchlist_entries.c.version_id == version_id)
                                .order_by(t.watchlist_entries.c.entry_id))
-        return [WatchlistEntry(r.entry_id, tuple(json.loads(r.names)), tuple(json.loads(r.birth_dates)),
-                               tuple(json.loads(r.countries)), r.schema) for r in rows]
+        return [self._entry(r) for r in rows]
 
-    def listed(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ListedEntry]:
+    def listed(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], WatchlistEntry]:
         """The entries named by (version id, entry id) pairs: one query per version and batch of entries, not
         one per pair (a case page lists every hit of the case)."""
         wanted: dict[str, set[str]] = {}
         for version_id, entry_id in pairs:
             wanted.setdefault(version_id, set()).add(entry_id)
-        found: dict[tuple[str, str], ListedEntry] = {}
+        found: dict[tuple[str, str], WatchlistEntry] = {}
         for version_id, entry_ids in wanted.items():
             ordered = sorted(entry_ids)
             for start in range(0, len(ordered), _IN_BATCH):
@@ -89,10 +88,13 @@ class SqlWatchlistRepository:
                     t.watchlist_entries.c.version_id == version_id,
                     t.watchlist_entries.c.entry_id.in_(ordered[start:start + _IN_BATCH])))
                 for r in rows:
-                    found[(version_id, r.entry_id)] = ListedEntry(r.entry_id, tuple(json.loads(r.names)),
-                                                                  tuple(json.loads(r.birth_dates)),
-                                                                  tuple(json.loads(r.countries)), r.schema)
+                    found[(version_id, r.entry_id)] = self._entry(r)
         return found
+
+    @staticmethod
+    def _entry(r: Any) -> WatchlistEntry:
+        return WatchlistEntry(r.entry_id, tuple(json.loads(r.names)), tuple(json.loads(r.birth_dates)),
+                              tuple(json.loads(r.countries)), r.schema)
 
     @staticmethod
     def _version(r: Any) -> WatchlistVersion:

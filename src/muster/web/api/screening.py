@@ -31,7 +31,7 @@ Decider = Annotated[Reviewer, Depends(require(Permission.SCREENING_DECIDE))]
 def hit_public(hit: Hit) -> HitPublic:
     entry = None
     if hit.entry is not None:
-        entry = ListedEntryPublic(entry_id=hit.entry.entry_id, names=list(hit.entry.names), birth_dates=list(hit.entry.birth_dates),
+        entry = ListedEntryPublic(entry_id=hit.entry.id, names=list(hit.entry.names), birth_dates=list(hit.entry.birth_dates),
                                   countries=list(hit.entry.countries), kind=hit.entry.schema)
     details = {k: v for k, v in hit.explanation.items() if k != "text"}
     return HitPublic(id=hit.id, application_id=hit.application_id, list_name=hit.list_name, version=hit.version,
