@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from muster.demo.load import load_demo
 from muster.domain.permissions import Role
 from muster.domain.vouches import Relationship
+from muster.storage import tables
 from tests.factories import PASSWORD, make_container
 
 
@@ -15,8 +18,9 @@ def test_the_demo_ring_is_flagged_and_nobody_else(tmp_path):
         officer = container.accounts.add("demo-officer", Role.SECURITY_OFFICER, PASSWORD)[0]
         admin = container.accounts.add("demo-admin", Role.ADMIN, PASSWORD)[0]
         assert {s.member for s in container.trust.seeds(admin)} == {"anna-k", "oleg-t", "iryna-s", "pavel-m", "maria-d"}
-        with container.uow() as uow:
-            ring = {v.vouchee[4:] for v in uow.vouch_graph.edges() if v.relationship is Relationship.ONLINE_ONLY}
+        with container.engine.connect() as connection:
+            ring = {vouchee[4:] for vouchee in connection.execute(select(tables.vouches.c.vouchee).where(
+                tables.vouches.c.relationship == Relationship.ONLINE_ONLY.value)).scalars()}
         assert len(ring) == 4
         flagged = container.trust.flagged(officer)
         assert {case for case, _, _ in flagged} == ring

@@ -47,7 +47,6 @@ class Snapshot:
     graph: VouchGraph
     report: TrustReport | None
     seeds: tuple[str, ...]
-    vouches: dict[tuple[str, str], Vouch]
     distrusted: frozenset[str]
     computed_at: datetime
     seconds: float
@@ -114,6 +113,16 @@ def describe_vouch(vouch: Vouch) -> str:
             f"year{'' if vouch.known_for_years == 1 else 's'}, strength {vouch.strength:g}")
 
 
+def _paths(routes: list[list[str]], seeds: set[str], given: dict[tuple[str, str], Vouch]) -> tuple[TrustPath, ...]:
+    """Routes (applicant first) as paths with, at each step, the vouch that node gave to the one before."""
+    found = []
+    for nodes in routes:
+        steps = [PathStep(n, node_label(n), n in seeds, given.get((n, nodes[k - 1])) if k else None)
+                 for k, n in enumerate(nodes)]
+        found.append(TrustPath(tuple(steps), path_text(steps)))
+    return tuple(found)
+
+
 def path_text(steps: Iterable[PathStep]) -> str:
     """'vouched by applicant 1a2b3c4d (friend, ...), who was vouched by seed boris (member; served together, ...)'."""
     parts = []
@@ -152,20 +161,18 @@ class TrustService:
             self._snapshot = self._compute(edges, seeds, distrusted, stamp)
             return self._snapshot
 
-    def _compute(self, edges: list[Vouch], seeds: tuple[str, ...], distrusted: frozenset[str],
+    def _compute(self, edges: list[tuple[str, str, float]], seeds: tuple[str, ...], distrusted: frozenset[str],
                  stamp: tuple[object, ...]) -> Snapshot:
         started = time.perf_counter()
-        graph = VouchGraph.from_edges(
-            (v.voucher, v.vouchee, 0.0 if v.voucher in distrusted or v.vouchee in distrusted else v.strength)
-            for v in edges)
+        graph = VouchGraph.from_edges((voucher, vouchee, 0.0 if voucher in distrusted or vouchee in distrusted else strength)
+                                      for voucher, vouchee, strength in edges)
         try:
             # An applicant's vouch carries trust to the vouchee only: fakes must not draw trust from honest
             # applicants by vouching for them. A member's vouch counts both ways.
             report: TrustReport | None = score(graph, seeds, one_way=[n for n in graph.ids if is_applicant(n)])
         except InputError:  # no seed has given or received a vouch yet: nothing can be trusted
             report = None
-        return Snapshot(graph, report, seeds, {(v.voucher, v.vouchee): v for v in edges}, distrusted,
-                        self._clock.now(), time.perf_counter() - started, stamp)
+        return Snapshot(graph, report, seeds, distrusted, self._clock.now(), time.perf_counter() - started, stamp)
 
     def on_vouch_changed(self, vouch: Vouch) -> None:
         """VouchService's hook: rescore at once, so the next page shows the new scores; a new vouch to or from
@@ -200,12 +207,16 @@ class TrustService:
         require(reviewer, Permission.TRUST_READ)
         snap = self.snapshot()
         node = applicant_node(application_id)
+        i = snap.graph.index_of(node)
+        # Each route runs from the applicant back to a seed; the vouches along it are read for the page.
+        routes = ([list(reversed(path.nodes)) for path in shortest_paths_to_seeds(snap.graph, node, snap.seeds, limit=3)]
+                  if i is not None and snap.report is not None else [])
         with self._uow() as uow:
             uow.applications.get(application_id)  # ApplicationUnknown for a wrong id
             flags = tuple(uow.review_flags.for_application(application_id))
+            given = uow.vouch_graph.active((n, route[k - 1]) for route in routes for k, n in enumerate(route) if k)
             self._audit.commit(uow, AuditEvent(reviewer.id, AuditAction.TRUST_RECORD_READ,
                                                         application_id, "trust view"))
-        i = snap.graph.index_of(node)
         if i is None or snap.report is None:
             reason = "no vouch for or from this applicant" if i is None else "no seed is in the vouch graph yet"
             return TrustView(application_id, node, i is not None, None, False, reason, None, (), None, flags,
@@ -217,18 +228,8 @@ class TrustService:
             ring = RingEvidence(members, explanation.ring.internal_vouches, explanation.ring.external_vouches,
                                 explanation.ring.conductance)
         return TrustView(application_id, node, True, explanation.score, explanation.flag, explanation.text,
-                         explanation.hops_from_seed, self._paths(snap, node), ring, flags, node in snap.distrusted,
-                         snap.computed_at)
-
-    def _paths(self, snap: Snapshot, node: str) -> tuple[TrustPath, ...]:
-        seeds = set(snap.seeds)
-        found = []
-        for path in shortest_paths_to_seeds(snap.graph, node, snap.seeds, limit=3):
-            nodes = list(reversed(path.nodes))  # applicant first
-            steps = [PathStep(n, node_label(n), n in seeds,
-                              snap.vouches.get((n, nodes[k - 1])) if k else None) for k, n in enumerate(nodes)]
-            found.append(TrustPath(tuple(steps), path_text(steps)))
-        return tuple(found)
+                         explanation.hops_from_seed, _paths(routes, set(snap.seeds), given), ring, flags,
+                         node in snap.distrusted, snap.computed_at)
 
     def picture(self, reviewer: Reviewer, application_id: ApplicationId) -> str:
         """The two-hop vouch neighbourhood as SVG (flagged nodes marked); NotFound when it has no vouch."""

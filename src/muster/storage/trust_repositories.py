@@ -6,6 +6,7 @@ The graph read skips the vouch notes: scoring needs who, whom and how strongly, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -97,12 +98,26 @@ class SqlVouchGraphRepository:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def edges(self) -> list[Vouch]:
+    def edges(self) -> list[tuple[str, str, float]]:
+        """The active vouches as (voucher, vouchee, strength), in a fixed order: no objects, as they are many."""
+        v = t.vouches
+        rows = self._c.execute(select(v.c.voucher, v.c.vouchee, v.c.strength).where(v.c.revoked_on.is_(None))
+                               .order_by(v.c.id))
+        return [(voucher, vouchee, strength) for voucher, vouchee, strength in rows]
+
+    def active(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Vouch]:
+        """The active vouches voucher -> vouchee among `pairs` (the few a page shows), without their notes."""
+        wanted = set(pairs)
+        if not wanted:
+            return {}
         v = t.vouches
         rows = self._c.execute(select(v.c.id, v.c.voucher, v.c.vouchee, v.c.relationship, v.c.known_for_years,
-                                      v.c.strength, v.c.created_on).where(v.c.revoked_on.is_(None)).order_by(v.c.id))
-        return [Vouch(VouchId(r.id), r.voucher, r.vouchee, Relationship(r.relationship), r.known_for_years, r.strength,
-                      "", r.created_on) for r in rows]
+                                      v.c.strength, v.c.created_on).where(
+            v.c.revoked_on.is_(None), v.c.voucher.in_(sorted({a for a, _ in wanted})),
+            v.c.vouchee.in_(sorted({b for _, b in wanted}))).order_by(v.c.id))
+        return {(r.voucher, r.vouchee): Vouch(VouchId(r.id), r.voucher, r.vouchee, Relationship(r.relationship),
+                                              r.known_for_years, r.strength, "", r.created_on)
+                for r in rows if (r.voucher, r.vouchee) in wanted}
 
     def rejected_as_infiltrators(self) -> set[ApplicationId]:
         """Applications whose rejection (their current stage) gave the reason code suspected_infiltration."""

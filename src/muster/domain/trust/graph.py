@@ -45,22 +45,17 @@ class VouchGraph:
     @classmethod
     def from_edges(cls, edges: Iterable[tuple[str, str] | tuple[str, str, float]]) -> VouchGraph:
         """Build from (voucher, vouchee) or (voucher, vouchee, strength) tuples; strength defaults to 1."""
+        edges = list(edges)
+        bad = next((number for number, edge in enumerate(edges, start=1) if len(edge) not in (2, 3)), None)
+        if bad is not None:
+            raise InputError(f"vouch {bad}: expected (voucher, vouchee[, strength]), got {len(edges[bad - 1])} fields")
+        # Comprehensions rather than one loop with appends: the product rescores its whole graph on every change.
         index: dict[str, int] = {}
-        src: list[int] = []
-        dst: list[int] = []
-        weight: list[float] = []
-        for number, edge in enumerate(edges, start=1):
-            if len(edge) not in (2, 3):
-                raise InputError(f"vouch {number}: expected (voucher, vouchee[, strength]), got {len(edge)} fields")
-            voucher, vouchee = str(edge[0]), str(edge[1])
-            strength = float(edge[2]) if len(edge) == 3 else 1.0  # type: ignore[misc]
-            if not 0.0 <= strength <= 1.0:
-                raise InputError(f"vouch {number}: strength {strength!r} is outside [0, 1]")
-            src.append(index.setdefault(voucher, len(index)))
-            dst.append(index.setdefault(vouchee, len(index)))
-            weight.append(strength)
-        return cls.from_arrays(list(index), np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
-                               np.asarray(weight, dtype=np.float64))
+        codes = np.fromiter((index.setdefault(str(node), len(index)) for edge in edges for node in edge[:2]),
+                            dtype=np.int64, count=2 * len(edges))
+        strengths = np.fromiter((float(edge[2]) if len(edge) == 3 else 1.0 for edge in edges),  # type: ignore[misc]
+                                dtype=np.float64, count=len(edges))
+        return cls.from_arrays(list(index), codes[0::2], codes[1::2], strengths)
 
     @classmethod
     def from_arrays(cls, ids: Sequence[str], src: np.ndarray, dst: np.ndarray,
