@@ -229,3 +229,19 @@ class TestCascade:
             container.trust.picture(people[role], case)
         with pytest.raises(PermissionDenied):
             container.trust.open_flags(people[role])
+
+
+class TestVouchesOnPaths:
+    def test_only_active_vouches_of_the_asked_pairs_come_back_in_their_direction(self, env):
+        container, people = env
+        recruiter = people[Role.RECRUITER]
+        a, b, c = (applicant(container) for _ in range(3))
+        given = vouch(container, recruiter, f"app:{a}", b)
+        container.vouching.add(recruiter, voucher=f"app:{b}", vouchee=a, relationship=Relationship.FRIEND,
+                               known_for_years=1, strength=0.5)
+        container.vouching.revoke(recruiter, vouch(container, recruiter, f"app:{a}", c).id)
+        with container.uow() as uow:
+            found = uow.vouch_graph.active([(f"app:{a}", f"app:{b}"), (f"app:{a}", f"app:{c}"), (f"app:{c}", f"app:{a}")])
+        assert list(found) == [(f"app:{a}", f"app:{b}")]
+        assert (found[(f"app:{a}", f"app:{b}")].id, found[(f"app:{a}", f"app:{b}")].relationship) == \
+            (given.id, Relationship.SERVED_TOGETHER)
