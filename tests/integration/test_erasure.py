@@ -11,10 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
-from typer.testing import CliRunner
 
-import muster.cli.commands  # noqa: F401  (registers every command group)
-from muster.cli import app as cli_app
 from muster.crypto.errors import DataKeyMissing, SealBroken
 from muster.crypto.keyfile import read_key_file
 from muster.crypto.keyring import REF_AUDIT_SIGNING, REF_BLIND_INDEX, DataKey
@@ -27,6 +24,7 @@ from muster.domain.workflow import Action, ActionInput, ReasonCode, Stage
 from muster.storage import tables as t
 from muster.web.app import create_app
 from tests.factories import PASSWORD, add_reviewer, make_container, valid_answers
+from tests.support.cli import run
 
 
 @pytest.fixture
@@ -175,13 +173,9 @@ class TestCommands:
         with env.engine.begin() as c:
             c.execute(update(t.applications).where(t.applications.c.id == old)
                       .values(stage_entered_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
-        runner = CliRunner()
-        result = runner.invoke(cli_app, ["erase", case, "--reason", "applicant request"])
-        assert result.exit_code == 0, result.output
-        assert f"erased {case} (rejected): data key destroyed" in result.output
-        assert runner.invoke(cli_app, ["retention", "run", "--dry-run"]).output.strip() == f"would erase {old}"
-        result = runner.invoke(cli_app, ["retention", "run"])
-        assert result.exit_code == 0 and f"erased {old} (rejected)" in result.output and "1 applications erased" in result.output
-        assert runner.invoke(cli_app, ["erase", "no-such-id", "--reason", "x"]).exit_code == 1
-        verify = runner.invoke(cli_app, ["audit", "verify"])
-        assert verify.exit_code == 0 and "audit log intact" in verify.output
+        assert f"erased {case} (rejected): data key destroyed" in run("erase", case, "--reason", "applicant request")
+        assert run("retention", "run", "--dry-run").strip() == f"would erase {old}"
+        output = run("retention", "run")
+        assert f"erased {old} (rejected)" in output and "1 applications erased" in output
+        run("erase", "no-such-id", "--reason", "x", code=1)
+        assert "audit log intact" in run("audit", "verify")

@@ -37,13 +37,19 @@ def honest_chain() -> VouchGraph:
 SEEDS = ["h0", "h10", "h20", "h30"]
 
 
-def random_symmetric(n: int = 300, pairs: int = 2000, seed: int = 3) -> sp.csr_matrix:
-    """Random symmetric pairs (strength 1, or 2 where drawn both ways), no self-pairs, indices sorted."""
+def random_directed(n: int = 300, pairs: int = 2000, seed: int = 4) -> sp.csr_matrix:
+    """Random directed pairs (strength 1, or 2 where drawn twice), no self-pairs."""
     rng = np.random.default_rng(seed)
     a = sp.coo_matrix((np.ones(pairs, dtype=np.float32), (rng.integers(0, n, pairs), rng.integers(0, n, pairs))),
                       shape=(n, n)).tocsr()
-    a = (a + a.T).tocsr()
     a.setdiag(0)
     a.eliminate_zeros()
+    return a
+
+
+def random_symmetric(n: int = 300, pairs: int = 2000, seed: int = 3) -> sp.csr_matrix:
+    """Random symmetric pairs (strength 1, or 2 where drawn both ways), no self-pairs, indices sorted."""
+    a = random_directed(n, pairs, seed)
+    a = (a + a.T).tocsr()
     a.sort_indices()
     return a

@@ -30,6 +30,13 @@ def one_by_one(report: TrustReport, i: int) -> str:
     return TEMPLATE % (rel, hops, "" if hops == 1 else "s", share)
 
 
+def plain_nodes(report: TrustReport) -> np.ndarray:
+    """Reached nodes that are neither seeds nor flagged: the ones whose reason prints their trust."""
+    nodes = np.flatnonzero((report.hops > 0) & ~report.flag)
+    assert len(nodes) >= 8
+    return nodes
+
+
 @pytest.fixture
 def report(honest_with_ring) -> TrustReport:
     return score(honest_with_ring, SEEDS)
@@ -48,13 +55,13 @@ class TestReasons:
         # 0.125 and 0.375 are exact binary halves (round half to even); 2.675 and 1.005 sit just below.
         tricky = [0.125, 0.375, 2.675, 1.005, 0.005, 0.015, 1e-9, 123456.785]
         rel = report.relative_trust.copy()
-        rel[: len(tricky)] = tricky
+        rel[plain_nodes(report)[: len(tricky)]] = tricky
         odd = dataclasses.replace(report, relative_trust=rel)
         assert odd.reasons() == [one_by_one(odd, i) for i in range(len(odd))]
 
     def test_huge_and_non_finite_trust_is_formatted_node_by_node(self, report):
         rel = report.relative_trust.copy()
-        rel[:4] = [4e9, np.inf, np.nan, 1e300]
+        rel[plain_nodes(report)[:4]] = [4e9, np.inf, np.nan, 1e300]
         odd = dataclasses.replace(report, relative_trust=rel)
         assert odd.reasons() == [one_by_one(odd, i) for i in range(len(odd))]
 

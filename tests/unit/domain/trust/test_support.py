@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from muster.domain.trust import ScoringConfig, VouchGraph, score
 from muster.domain.trust.support import common_neighbours
 
-from .conftest import SEEDS, community, random_symmetric, ring
+from .conftest import SEEDS, community, random_directed, random_symmetric, ring
 
 
 def by_hand(a: sp.csr_matrix, sets: sp.csr_matrix, col_sets: sp.csr_matrix) -> np.ndarray:
@@ -21,15 +21,6 @@ def by_hand(a: sp.csr_matrix, sets: sp.csr_matrix, col_sets: sp.csr_matrix) -> n
     col_members = [set(col_sets.indices[col_sets.indptr[i]:col_sets.indptr[i + 1]]) for i in range(col_sets.shape[0])]
     rows = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
     return np.array([len(members[u] & col_members[v]) for u, v in zip(rows, a.indices)], dtype=np.float32)
-
-
-def random_directed(n: int = 300, pairs: int = 2000, seed: int = 4) -> sp.csr_matrix:
-    rng = np.random.default_rng(seed)
-    f = sp.coo_matrix((np.ones(pairs, dtype=np.float32), (rng.integers(0, n, pairs), rng.integers(0, n, pairs))),
-                      shape=(n, n)).tocsr()
-    f.setdiag(0)
-    f.eliminate_zeros()
-    return f
 
 
 class TestCounts:
