@@ -113,7 +113,7 @@ class DuplicateService:
         if not self.can_check(reviewer):
             raise PermissionDenied(f"role '{reviewer.role}' may not compare contacts")
         with self._uow() as uow:
-            if uow.applications.get(application_id).erased_on is not None:  # ApplicationUnknown for an unknown id
+            if uow.applications.erased_on(application_id) is not None:  # ApplicationUnknown for an unknown id
                 uow.commit()
                 return []  # an erased applicant has no contacts (and no index rows) left
             my_answers = uow.applications.answers(application_id, self._compartments)

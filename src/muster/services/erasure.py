@@ -75,8 +75,7 @@ class ErasureService:
     def due(self) -> list[ApplicationId]:
         """Rejected or withdrawn applications decided more than the retention period ago, not yet erased."""
         with self._uow() as uow:
-            return uow.applications.due_for_erasure(stages=RETAINED_STAGES,
-                                                    decided_before=self._clock.now() - self._retention)
+            return uow.applications.not_erased(RETAINED_STAGES, entered_before=self._clock.now() - self._retention)
 
     def run_retention(self) -> list[Erased]:
         """Apply the retention policy (the nightly job and `muster retention run` call this)."""

@@ -183,7 +183,7 @@ class ScreeningService:
         with self._uow() as uow:
             read: list[AuditEvent] = []
             for application_id in ids:
-                if uow.applications.get(application_id).erased_on is not None:  # ApplicationUnknown for no such id
+                if uow.applications.erased_on(application_id) is not None:  # ApplicationUnknown for no such id
                     continue
                 if cached is None:  # no list loaded: nothing to compare with, so no reason to read the names
                     people[application_id] = []
@@ -220,7 +220,7 @@ class ScreeningService:
         """The hits on one application with their explanations and listed entries; the read is audited."""
         require(reviewer, Permission.SCREENING_READ)
         with self._uow() as uow:
-            if uow.applications.get(application_id).erased_on is not None:
+            if uow.applications.erased_on(application_id) is not None:  # ApplicationUnknown for no such id
                 return []
             found = uow.screening.for_application(application_id)
             listed = uow.watchlists.listed((h.version_id, h.entry_id) for h in found)

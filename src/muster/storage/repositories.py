@@ -110,21 +110,23 @@ class SqlApplicationRepository:
         self._c.execute(update(t.applications).where(t.applications.c.id == application_id).values(erased_on=on))
 
     def erased_on(self, application_id: ApplicationId) -> date | None:
-        return self._c.execute(select(t.applications.c.erased_on).where(t.applications.c.id == application_id)).scalar()
+        """When the application was erased (None while it is not); one column, where `get` reads the history
+        and unseals its notes. ApplicationUnknown for an id that names nothing."""
+        row = self._c.execute(select(t.applications.c.erased_on).where(t.applications.c.id == application_id)).first()
+        if row is None:
+            raise ApplicationUnknown(f"application {application_id} does not exist")
+        return row.erased_on  # type: ignore[no-any-return]
 
-    def not_erased(self, stages: Iterable[Stage] | None = None) -> list[ApplicationId]:
-        """Ids of the applications not erased (in `stages`, when given), longest in their stage first."""
+    def not_erased(self, stages: Iterable[Stage] | None = None, *,
+                   entered_before: datetime | None = None) -> list[ApplicationId]:
+        """Ids of the applications not erased (in `stages`, and that entered them before `entered_before`, when
+        given), longest in their stage first."""
         query = select(t.applications.c.id).where(t.applications.c.erased_on.is_(None))
         if stages is not None:
             query = query.where(t.applications.c.stage.in_([str(s) for s in stages]))
+        if entered_before is not None:
+            query = query.where(t.applications.c.stage_entered_at < entered_before)
         rows = self._c.execute(query.order_by(t.applications.c.stage_entered_at, t.applications.c.id))
-        return [ApplicationId(r) for r in rows.scalars()]
-
-    def due_for_erasure(self, *, stages: Iterable[Stage], decided_before: datetime) -> list[ApplicationId]:
-        """Applications not yet erased that entered one of `stages` before `decided_before`."""
-        rows = self._c.execute(select(t.applications.c.id).where(
-            t.applications.c.erased_on.is_(None), t.applications.c.stage.in_([str(s) for s in stages]),
-            t.applications.c.stage_entered_at < decided_before).order_by(t.applications.c.stage_entered_at))
         return [ApplicationId(r) for r in rows.scalars()]
 
     def _append_history(self, application: Application, *, already: int) -> None:

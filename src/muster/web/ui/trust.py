@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from muster.domain.errors import MusterError
 from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission, has_permission
+from muster.domain.seeds import MEMBER_PREFIX
 from muster.domain.vouches import Relationship, applicant_node
 from muster.services.accounts import LoginSession
 from muster.services.trust import describe_vouch, node_label
@@ -84,7 +85,7 @@ async def vouch_add(request: Request, application_id: str) -> Response:
     def act(session: LoginSession, form: Any) -> None:
         voucher = str(form.get("voucher", "")).strip()[:80]
         if voucher and ":" not in voucher:
-            voucher = f"member:{voucher}"  # a bare name is a member's
+            voucher = MEMBER_PREFIX + voucher  # a bare name is a member's
         _container(request).vouching.add(
             session.reviewer, voucher=voucher, vouchee=ApplicationId(application_id),
             relationship=Relationship(str(form.get("relationship", ""))),
