@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from muster.cli import trust_csv
-from muster.cli.trust_csv import _fixed, _read_keys, _read_slow, read_table
+from muster.cli.trust_csv import _fixed, _read_decimal_ids, _read_keys, _read_slow, read_table
 from muster.domain.errors import InputError
 from muster.domain.trust import VouchGraph, score
 
@@ -51,8 +51,10 @@ class TestNodeNumbering:
         assert fast.ids == slow.ids
         assert all(np.array_equal(fast.codes[c], slow.codes[c]) for c in PAIRS)
 
-    @pytest.mark.parametrize("kind", ["n", ""])
-    def test_files_read_in_many_blocks_on_two_threads_keep_every_pair(self, tmp_path, monkeypatch, kind):
+    # Ids "n123" take Arrow's hash kernel on two threads (from `_PARALLEL_FROM` fields); bare keys are parsed
+    # straight to int32 in many Arrow blocks. Either way every pair must come back.
+    @pytest.mark.parametrize("kind", ["n", ""], ids=["hashed on two threads", "keys in many blocks"])
+    def test_files_read_in_many_blocks_keep_every_pair(self, tmp_path, monkeypatch, kind):
         monkeypatch.setattr(trust_csv, "_PARALLEL_FROM", 1000)
         rng = np.random.default_rng(7)
         src, dst = rng.integers(1, 50_000, 300_000), rng.integers(1, 50_000, 300_000)
@@ -77,6 +79,20 @@ class TestNodeNumbering:
         assert fast.ids == slow.ids == sorted(set(fast.ids), key=int)
         assert all(np.array_equal(fast.codes[c], slow.codes[c]) for c in PAIRS)
         assert fast.numbers == {}
+
+    def test_keys_beside_a_weight_column_are_streamed_and_numbered_as_the_hash_path_would(self, tmp_path, monkeypatch):
+        rng = np.random.default_rng(5)
+        src, dst, weight = rng.integers(0, 3_000, 5_000), rng.integers(0, 3_000, 5_000), rng.random(5_000).round(3)
+        text = "voucher,vouchee,weight\n" + "".join(f"{s},{d},{w}\n" for s, d, w in zip(src, dst, weight))
+        streamed = []
+        monkeypatch.setattr(trust_csv, "_read_decimal_ids", lambda *a: streamed.append(_read_decimal_ids(*a)) or streamed[-1])
+        fast = read(tmp_path, text, ("weight",))
+        monkeypatch.setattr(trust_csv, "_read_decimal_ids", lambda *a: None)
+        hashed = read(tmp_path, text, ("weight",))
+        assert streamed[0] is fast
+        assert fast.ids == hashed.ids == sorted(set(fast.ids), key=int)
+        assert all(np.array_equal(fast.codes[c], hashed.codes[c]) for c in PAIRS)
+        assert fast.numbers["weight"].tolist() == hashed.numbers["weight"].tolist() == weight.tolist()
 
     @pytest.mark.parametrize("text, expected", [
         ("voucher,vouchee\n1,2\n007,3\n", {"1", "2", "007", "3"}),

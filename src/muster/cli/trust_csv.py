@@ -130,66 +130,64 @@ def _read_keys(source: pa.Buffer, body: int, options: dict[str, Any], ids: tuple
                                 convert_options=convert)
     except pa.ArrowInvalid:  # a field that is no int32 (a name, a blank, a huge number): not this kind of file
         return None
-    rows = table.num_rows
-    parts = [chunk.to_numpy() for c in ids for chunk in table.column(c).chunks]
-    if not rows or min(int(part.min()) for part in parts if len(part)) < 0:
+    parts = [[chunk.to_numpy() for chunk in table.column(c).chunks] for c in ids]
+    flat = [part for column in parts for part in column if len(part)]
+    if not flat or min(int(part.min()) for part in flat) < 0:
         return None
-    top = max(int(part.max()) for part in parts if len(part))
+    fields = table.num_rows * len(ids)
+    if _digits(flat) + fields - 1 != body:  # a comma or a newline between fields
+        return None
+    return _numbered_keys(parts, table.num_rows, ids, {})
+
+
+def _read_decimal_ids(source: pa.Buffer, options: dict[str, Any], ids: tuple[str, ...],
+                      numbers: list[str]) -> Table | None:
+    """Database keys beside other columns: streamed once, each batch's ids checked to be canonical decimals
+    and kept only as int32 values, then numbered through a direct-address table. None for any other file."""
+    parts: list[list[np.ndarray]] = [[] for _ in ids]
+    nums: dict[str, list[np.ndarray]] = {c: [] for c in numbers}
+    for batch in pa_csv.open_csv(pa.BufferReader(source), **options):
+        for column, column_parts in zip(ids, parts):
+            part = _decimals(batch.column(column), pa.int32())
+            if part is None:
+                return None
+            column_parts.append(part)
+        for column in numbers:
+            nums[column].append(batch.column(column).to_numpy())
+    rows = sum(len(part) for part in parts[0])
+    return _numbered_keys(parts, rows, ids, {column: np.concatenate(values) for column, values in nums.items()})
+
+
+def _numbered_keys(parts: list[list[np.ndarray]], rows: int, ids: tuple[str, ...],
+                   numbers: dict[str, np.ndarray]) -> Table | None:
+    """Non-negative keys (per id column, its int32 parts) numbered in numeric order through a direct-address
+    table; None when they are too sparse for one."""
+    top = max((int(part.max()) for column in parts for part in column if len(part)), default=-1)
     if top > 8 * len(ids) * rows + _DIRECT_SLACK:
         return None
-    fields = rows * len(ids)
-    length = 2 * fields - 1  # a digit at least in each field; a comma or a newline between fields
-    power = 10
-    while power <= top:
-        length += sum(int(np.count_nonzero(part >= power)) for part in parts)
-        power *= 10
-    if length != body:
-        return None
     present = np.zeros(top + 1, dtype=bool)
-    for part in parts:
+    for part in itertools.chain.from_iterable(parts):
         present[part] = True
     node = np.cumsum(present, dtype=np.int32)
     node -= 1
     codes = np.empty(rows * len(ids), dtype=np.int32)
     at = 0
-    for part in parts:
+    for part in itertools.chain.from_iterable(parts):
         np.take(node, part, out=codes[at:at + len(part)])
         at += len(part)
     names = pc.cast(pa.array(np.flatnonzero(present)), pa.string()).to_pylist()
-    return Table(rows, names, {c: codes[k * rows:(k + 1) * rows] for k, c in enumerate(ids)}, {})
+    return Table(rows, names, {c: codes[k * rows:(k + 1) * rows] for k, c in enumerate(ids)}, numbers)
 
 
-def _read_decimal_ids(source: pa.Buffer, options: dict[str, Any], ids: tuple[str, ...],
-                      numbers: list[str]) -> Table | None:
-    """The usual batch file, database keys: canonical decimals of a dense range. Streamed once, each batch's
-    ids kept only as int32 values, then numbered through a direct-address table. None for any other file."""
-    values: list[list[np.ndarray]] = [[] for _ in ids]
-    nums: dict[str, list[np.ndarray]] = {c: [] for c in numbers}
-    top = -1
-    for batch in pa_csv.open_csv(pa.BufferReader(source), **options):
-        for column, parts in zip(ids, values):
-            part = _decimals(batch.column(column), pa.int32())
-            if part is None:
-                return None
-            top = max(top, int(part.max())) if len(part) else top
-            parts.append(part)
-        for column in numbers:
-            nums[column].append(batch.column(column).to_numpy())
-    rows = sum(len(part) for part in values[0])
-    if top > 8 * len(ids) * rows + _DIRECT_SLACK:
-        return None
-    present = np.zeros(top + 1, dtype=bool)
-    for part in itertools.chain.from_iterable(values):
-        present[part] = True
-    node = np.cumsum(present, dtype=np.int32)
-    node -= 1
-    codes = {column: np.concatenate(parts) for column, parts in zip(ids, values)}
-    for column_codes in codes.values():
-        for lo in range(0, len(column_codes), 1 << 20):  # in place, a block at a time: no second array
-            block = column_codes[lo:lo + (1 << 20)]
-            block[...] = node[block]
-    return Table(rows, list(map(str, np.flatnonzero(present).tolist())), codes,
-                 {column: np.concatenate(parts) for column, parts in nums.items()})
+def _digits(values: Sequence[np.ndarray]) -> int:
+    """How many decimal digits the non-negative `values` have, all told."""
+    total = sum(len(part) for part in values)
+    top = max((int(part.max()) for part in values if len(part)), default=0)
+    power = 10
+    while power <= top:
+        total += sum(int(np.count_nonzero(part >= power)) for part in values)
+        power *= 10
+    return total
 
 
 def _read_any_ids(source: pa.Buffer, options: dict[str, Any], ids: tuple[str, ...], numbers: list[str]) -> Table:
@@ -218,12 +216,8 @@ def _decimals(ids: pa.Array, kind: pa.DataType = pa.int64()) -> np.ndarray | Non
     except pa.ArrowInvalid:  # too many digits for `kind`
         return None
     # Without leading zeros the ids have, all told, exactly as many bytes as their values have digits.
-    digits, power, top = len(values), 10, int(values.max()) if len(values) else 0
-    while power <= top:
-        digits += int(np.count_nonzero(values >= power))
-        power *= 10
     offsets = np.frombuffer(ids.buffers()[1], dtype=np.int32, count=len(ids) + 1, offset=4 * ids.offset)
-    return values if digits == int(offsets[-1] - offsets[0]) else None  # type: ignore[no-any-return]
+    return values if _digits([values]) == int(offsets[-1] - offsets[0]) else None  # type: ignore[no-any-return]
 
 
 def _dictionary_encode(chunks: list[pa.Array], rows: int) -> tuple[pa.Array, np.ndarray]:
