@@ -140,9 +140,10 @@ def outward(seeds: tuple[int, ...] = EVAL_SEEDS, per_fake: int = 3) -> list[dict
     vouch both ways (the CLI) against the fakes' vouches counted one way (the product's rule for
     applicants), beside the reference, at g = 1,000."""
     rows = []
+    loaded: dict[str, graphs.Graph] = {}
     for (name, kind), ends, seed in itertools.product((("facebook", "ring"), ("bitcoin_otc", "copy")),
                                                        (False, True), seeds):
-        honest = graphs.load(name)
+        honest = loaded.setdefault(name, graphs.load(name))
         rng = np.random.default_rng(seed)
         attacked = graphs.attack(honest, sybil_region(name, kind, honest, rng), 1000, 20, rng)
         g = farmed(attacked, honest, per_fake, rng, ends)
@@ -220,6 +221,7 @@ def scale(work: Path, repeats: int = 5) -> dict:
             dst.write(src.readline() + "".join(f"u{line}" for line in src))
     text_cmd = [str(ROOT / ".venv/bin/muster"), "trust", "score", "--edges", str(text_edges), "--seeds",
                 str(text_seeds), "--out", str(work / "scores_text.csv")]
+    os.sync()  # the text-id file may just have been written too
     runs["ours, text ids"] = [_run(text_cmd)]
     # Accuracy at scale from the CLI's own output file.
     sybil_ids = set(label[n_honest:].tolist())
