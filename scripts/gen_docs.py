@@ -6,6 +6,7 @@ Run: .venv/bin/python scripts/gen_docs.py   (tests/test_docs.py checks both are 
 from __future__ import annotations
 
 import sys
+from datetime import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,8 @@ def settings_markdown() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = field.default
+        if isinstance(default, time):
+            default = default.isoformat(timespec="minutes")
         shown = "empty" if default is None else f"`{default}`"
         lines.append(f"| `MUSTER_{name.upper()}` | {shown} | {field.description} |")
     return "\n".join(lines) + "\n"

@@ -41,6 +41,7 @@ from muster.services.units import UnitService
 from muster.services.trust import TrustService
 from muster.services.vouching import VouchService
 from muster.jobs import rescreen
+from muster.jobs import trust as trust_jobs
 from muster.jobs.runner import JobRunner
 from muster.storage import migrate
 from muster.storage.db import make_engine
@@ -152,7 +153,10 @@ def build(settings: Settings) -> Container:
     trust = TrustService(uow=uow, clock=clock, new_id=new_id, audit=audit)
     # Every application is screened by a background job, queued in the transaction that stores it.
     screening = ScreeningService(uow=uow, clock=clock, new_id=new_id, audit=audit)
-    jobs = JobRunner(uow=uow, clock=clock, new_id=new_id, handlers=rescreen.handlers(screening))
+    # The worker also runs the nightly trust rescore, unless cron does (MUSTER_NIGHTLY_AT empty).
+    jobs = JobRunner(uow=uow, clock=clock, new_id=new_id,
+                     handlers=rescreen.handlers(screening) | trust_jobs.handlers(trust),
+                     schedule=[trust_jobs.nightly(settings.nightly_at)] if settings.nightly_at is not None else [])
     jobs.on_start.append(lambda: rescreen.enqueue_unscreened(jobs, screening))
     return Container(
         settings=settings,

@@ -7,10 +7,11 @@ docs/settings.md lists every field, and a test keeps the two in step.
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         90, ge=1, description="Rejected or withdrawn applicants are erased this many days after the decision (`muster retention run`)."
     )
+    nightly_at: time | None = Field(
+        time(3, 0), description="Time of day (UTC, `HH:MM`) at which the server's worker runs the nightly trust rescore "
+        "(`muster trust recompute`); a server that was down then runs it on its next start. Empty: never (run the command from cron instead)."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -74,6 +79,18 @@ class Settings(BaseSettings):
         if settings_file:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=settings_file))
         return tuple(sources)
+
+    @field_validator("nightly_at", mode="before")
+    @classmethod
+    def _nightly_off_when_empty(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("nightly_at")
+    @classmethod
+    def _nightly_in_utc(cls, value: time | None) -> time | None:
+        if value is not None and value.utcoffset():
+            raise ValueError("MUSTER_NIGHTLY_AT is a UTC time of day: give it without an offset, e.g. 03:00")
+        return None if value is None else value.replace(tzinfo=None)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

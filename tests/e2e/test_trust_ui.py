@@ -8,6 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from muster.domain.jobs import JobKind
 from muster.domain.permissions import Role
 from muster.domain.vouches import Relationship
 from muster.domain.workflow import Action, ActionInput, ReasonCode
@@ -99,6 +100,11 @@ class TestSecurityOfficer:
         queue = client.get("/review-flags", headers=HTMX).text
         assert f'href="/cases/{honest[5]}#trust"' in queue and "rejected as a suspected infiltrator" in queue
         assert "Suspected ring members" in queue and "suspected ring 1" in queue
+        assert "The nightly rescore has not run yet." in queue
+        nightly = container.jobs.run(container.jobs.claimed(JobKind.TRUST_RECOMPUTE, {}))
+        queue = client.get("/review-flags", headers=HTMX).text
+        assert (f"Last run: <b>done</b>, queued {nightly.created_at:%Y-%m-%d %H:%M} UTC. {nightly.result['nodes']} people "
+                f"and {nightly.result['vouches']} vouches scored from 1 seed; {nightly.result['flagged']} flagged") in queue
         panel = client.get(f"/cases/{honest[5]}/trust", headers=HTMX).text
         flag_id = re.search(r'/review-flags/([0-9a-f-]+)/clear', panel).group(1)
         url = f"/cases/{honest[5]}/review-flags/{flag_id}/clear"

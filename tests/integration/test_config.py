@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -37,6 +39,17 @@ class TestSettings:
     def test_production_refuses_plain_http_cookies(self):
         with pytest.raises(ValidationError, match="MUSTER_COOKIE_SECURE"):
             Settings(environment="production", cookie_secure=False)
+
+    def test_the_nightly_time_is_utc_and_empty_turns_it_off(self, monkeypatch):
+        monkeypatch.setenv("MUSTER_NIGHTLY_AT", "22:30")
+        assert Settings().nightly_at == time(22, 30)
+        monkeypatch.setenv("MUSTER_NIGHTLY_AT", "")
+        assert Settings().nightly_at is None
+        for wrong, message in [("25:00", "hour value is outside"), ("03:00+02:00", "UTC time of day"),
+                               ("nightly", "valid time format")]:
+            monkeypatch.setenv("MUSTER_NIGHTLY_AT", wrong)
+            with pytest.raises(ValidationError, match=message):
+                Settings()
 
     def test_unknown_settings_are_refused(self):
         with pytest.raises(ValidationError):

@@ -3,13 +3,22 @@ and the cascade that raises everyone linked to a rejected infiltrator for review
 
 from __future__ import annotations
 
+import time as monotonic
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+
 import pytest
 
+from muster.domain.audit import AuditAction
 from muster.domain.errors import NotFound, PermissionDenied, ValidationFailed
 from muster.domain.ids import VouchId
+from muster.domain.jobs import JobKind, JobStatus, Nightly
 from muster.domain.permissions import Role
 from muster.domain.vouches import Relationship, Vouch
 from muster.domain.workflow import Action, ActionInput, ReasonCode
+from muster.jobs import rescreen
+from muster.jobs import trust as trust_jobs
+from muster.jobs.runner import JobRunner
 from tests.factories import PASSWORD, make_container, valid_answers
 
 
@@ -111,6 +120,70 @@ class TestRescoring:
         honest_region(container, people, "nightly")
         summary = container.trust.recompute()
         assert summary.nodes >= 7 and summary.seeds >= 1
+
+
+@dataclass
+class SetClock:
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+
+class TestNightlyJob:
+    def test_the_worker_queues_the_rescore_once_a_day_from_its_time_on(self, env):
+        container, people = env
+        clock = SetClock(datetime(2031, 1, 10, 2, 0, tzinfo=timezone.utc))  # after any job the module queued
+        runner = JobRunner(uow=container.uow, clock=clock, new_id=container.jobs._new_id,
+                           handlers=rescreen.handlers(container.screening) | trust_jobs.handlers(container.trust),
+                           schedule=[trust_jobs.nightly(time(3, 0))])
+        queued = []
+        for hour, minute in [(2, 0), (2, 0), (2, 59), (3, 0), (3, 0), (23, 0), (27, 1), (27, 2)]:
+            clock.at = datetime(2031, 1, 10, tzinfo=timezone.utc) + timedelta(hours=hour, minutes=minute)
+            queued.append(len(runner.enqueue_due()))
+        # Catch-up for the night before, the 10th's run at 03:00, the 11th's at 03:01.
+        assert queued == [1, 0, 0, 1, 0, 0, 1, 0]
+
+        def recomputes():
+            entries, _ = container.audit.page(people[Role.AUDITOR], limit=10_000)
+            return [e.entry.action for e in entries].count(AuditAction.TRUST_SCORES_RECOMPUTE)
+
+        before = recomputes()
+        honest_region(container, people, "night-seed")
+        assert runner.run_pending() >= 3
+        with container.uow() as uow:
+            job = uow.jobs.latest(JobKind.TRUST_RECOMPUTE)
+        graph = container.trust.snapshot().graph
+        assert job.status is JobStatus.DONE
+        assert (job.result["nodes"], job.result["vouches"]) == (graph.n, len(graph.src)) and graph.n >= 7
+        assert recomputes() == before + 3
+
+    def test_the_server_runs_it_in_its_worker_unless_the_setting_is_empty(self, tmp_path):
+        container = make_container(tmp_path / "on")
+        container.jobs.start()
+        try:
+            deadline = monotonic.monotonic() + 20
+            while monotonic.monotonic() < deadline:
+                with container.uow() as uow:
+                    job = uow.jobs.latest(JobKind.TRUST_RECOMPUTE)
+                if job is not None and job.status is JobStatus.DONE:
+                    break
+                monotonic.sleep(0.05)
+        finally:
+            container.jobs.stop()
+            container.close()
+        assert job is not None and job.status is JobStatus.DONE and job.result["nodes"] == 0
+        off = make_container(tmp_path / "off", nightly_at="")
+        try:
+            assert off.settings.nightly_at is None and off.jobs.enqueue_due() == []
+        finally:
+            off.close()
+
+    def test_a_schedule_without_a_handler_is_refused(self, env):
+        container, _ = env
+        with pytest.raises(ValueError, match="no handler for scheduled job kind 'nothing'"):
+            JobRunner(uow=container.uow, clock=container.clock, new_id=str, handlers={},
+                      schedule=[Nightly("nothing", time(3, 0))])
 
 
 class TestCascade:

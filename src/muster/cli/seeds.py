@@ -1,8 +1,8 @@
 """`muster trust seed add|list|remove` and `muster trust recompute`: the live graph in the database.
 
 These extend the `trust` group of cli/trust.py (which scores graphs from files) with commands that act on
-the product's own vouches: the seeds an admin trusts a priori, and the nightly batch recompute (run it from
-cron or a systemd timer, or call `muster.jobs.trust.recompute_trust(container)` from a job runner).
+the product's own vouches: the seeds an admin trusts a priori, and the nightly batch recompute in the
+foreground (the server runs it itself at `MUSTER_NIGHTLY_AT`; with that setting empty, run this from cron).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Payloads and results hold ids and counts only, never personal data: the queue ta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +21,7 @@ class JobStatus(StrEnum):
 class JobKind(StrEnum):
     SCREEN_APPLICATION = "screen_application"  # payload {"application_id": ...}
     RESCREEN = "rescreen"  # payload {"reason": ...}: everyone in the pipeline, after a list changed
+    TRUST_RECOMPUTE = "trust_recompute"  # payload {}: the nightly rescore of the whole vouch graph
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,25 @@ class Job:
         if self.status is JobStatus.DONE:
             return 1.0
         return self.done / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Nightly:
+    """A job queued once a day, from `at` (UTC) on, by the server's own worker: a deployment needs no cron.
+
+    A server that was down at that time queues it when it comes back; one queued (or run) since the last
+    due time is enough, whatever became of it, so a job that fails is not retried until the next day.
+    """
+
+    kind: str
+    at: time
+
+    def last_due(self, now: datetime) -> datetime:
+        """The latest due time at or before `now` (an aware datetime)."""
+        now = now.astimezone(timezone.utc)
+        due = datetime.combine(now.date(), self.at.replace(tzinfo=None), tzinfo=timezone.utc)
+        return due if due <= now else due - timedelta(days=1)
+
+    def is_due(self, now: datetime, last_queued: datetime | None) -> bool:
+        """Whether to queue it at `now`, given when a job of this kind was last queued (None: never)."""
+        return last_queued is None or last_queued < self.last_due(now)

@@ -1,1 +1,2 @@
-"""Background jobs: run by a scheduler (cron, systemd timer) or the CLI; each takes a built container."""
+"""Background jobs, run by the server's worker (queued on demand or, for the nightly ones, by its schedule) or
+in the foreground by the CLI."""

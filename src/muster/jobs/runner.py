@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from muster.domain.jobs import Job, JobStatus
+from muster.domain.jobs import Job, JobStatus, Nightly
 from muster.services.ports import Clock, UnitOfWork
 
 Progress = Callable[[int, int], None]
@@ -34,7 +34,7 @@ class JobRunner:
     def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, new_id: Callable[[], str],
                  handlers: Mapping[str, Handler], poll_seconds: float = 2.0,
                  stale_after: timedelta = timedelta(minutes=10), max_attempts: int = 3,
-                 progress_every: float = 0.5) -> None:
+                 progress_every: float = 0.5, schedule: Iterable[Nightly] = ()) -> None:
         self._uow = uow
         self._clock = clock
         self._new_id = new_id
@@ -43,6 +43,10 @@ class JobRunner:
         self._stale_after = stale_after
         self._max_attempts = max_attempts
         self._progress_every = progress_every
+        self._schedule = tuple(schedule)
+        for nightly in self._schedule:
+            if nightly.kind not in self._handlers:
+                raise ValueError(f"no handler for scheduled job kind '{nightly.kind}'")
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -96,6 +100,23 @@ class JobRunner:
             uow.jobs.add(job)
             uow.commit()
         return job
+
+    def enqueue_due(self) -> list[str]:
+        """Queue every scheduled job that has fallen due and was not queued since; returns the new jobs' ids.
+
+        Two workers polling at the same moment may both queue one: the scheduled jobs are idempotent.
+        """
+        queued = []
+        now = self._clock.now()
+        for nightly in self._schedule:
+            with self._uow() as uow:
+                last = uow.jobs.latest(nightly.kind)
+                if nightly.is_due(now, last.created_at if last is not None else None):
+                    job = self._job(nightly.kind, {}, JobStatus.QUEUED)
+                    uow.jobs.add(job)
+                    uow.commit()
+                    queued.append(job.id)
+        return queued
 
     def get(self, job_id: str) -> Job | None:
         with self._uow() as uow:
@@ -183,6 +204,7 @@ class JobRunner:
         while not self._stop.is_set():
             self._wake.clear()
             try:
+                self.enqueue_due()
                 self.run_pending()
             except Exception:  # e.g. the database is briefly unavailable: try again at the next poll
                 log.exception("job worker poll failed")

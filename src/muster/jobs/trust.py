@@ -1,17 +1,35 @@
 """The nightly trust job: rescore the whole vouch graph from the database.
 
 Scores are also recomputed whenever a vouch is added or revoked; the nightly run catches anything that
-reached the database another way and leaves an audit entry with the counts. Run it as
-`muster trust recompute`, or call `recompute_trust(container)` from a scheduler.
+reached the database another way, runs the infiltration cascade again, and leaves an audit entry with the
+counts. The server's worker queues it every day at `MUSTER_NIGHTLY_AT` (`handlers` and `nightly` below);
+`muster trust recompute` runs it in the foreground, e.g. from cron when that setting is empty.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import time
 from typing import Any
 
-from muster.services.trust import RecomputeSummary
+from muster.domain.jobs import Job, JobKind, Nightly
+from muster.jobs.runner import Handler, Progress
+from muster.services.trust import RecomputeSummary, TrustService
 
 
 def recompute_trust(container: Any) -> RecomputeSummary:
     """Rescore every node of the container's vouch graph; returns the counts and the time taken."""
     return container.trust.recompute()
+
+
+def handlers(trust: TrustService) -> dict[str, Handler]:
+    def recompute(job: Job, progress: Progress) -> dict[str, Any]:
+        summary = trust.recompute()
+        progress(1, 1)
+        return asdict(summary)  # counts and seconds: nothing personal reaches the unsealed queue table
+
+    return {JobKind.TRUST_RECOMPUTE: recompute}
+
+
+def nightly(at: time) -> Nightly:
+    return Nightly(JobKind.TRUST_RECOMPUTE, at)

@@ -23,6 +23,7 @@ from muster.domain.accounts import Reviewer, require
 from muster.domain.audit import AuditAction, AuditEvent
 from muster.domain.errors import InputError, NotFound, ValidationFailed
 from muster.domain.ids import ApplicationId
+from muster.domain.jobs import Job, JobKind
 from muster.domain.permissions import Permission
 from muster.domain.review_flags import ReviewFlag, infiltration_reason
 from muster.domain.seeds import MEMBER_PREFIX, Seed, seed_node
@@ -302,6 +303,12 @@ class TrustService:
             if events:
                 self._audit.commit(uow, *events)
         return raised
+
+    def last_nightly(self, reviewer: Reviewer) -> Job | None:
+        """The latest nightly rescore job (queued, running, done or failed), None before the first."""
+        require(reviewer, Permission.TRUST_READ)
+        with self._uow() as uow:
+            return uow.jobs.latest(JobKind.TRUST_RECOMPUTE)
 
     def open_flags(self, reviewer: Reviewer) -> list[ReviewFlag]:
         """Review flags not yet cleared, oldest first: the security officer's queue."""

@@ -119,4 +119,5 @@ def review_queue(request: Request) -> Response:
         return session
     container = _container(request)
     return _panel(request, session, "", "_review_queue.html", flags=container.trust.open_flags(session.reviewer),
-                  ring_members=container.trust.flagged(session.reviewer))
+                  ring_members=container.trust.flagged(session.reviewer),
+                  nightly=container.trust.last_nightly(session.reviewer))
