@@ -134,7 +134,8 @@ review_flags = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("application_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("source_case_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), nullable=False),
+    # Indexed: the nightly rescore asks, per applicant rejected as an infiltrator, whom they already raised.
+    Column("source_case_id", String(36), ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("reason", String(400), nullable=False),
     Column("raised_at", DateTime(timezone=True), nullable=False),
     Column("cleared_at", DateTime(timezone=True)),
