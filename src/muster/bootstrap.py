@@ -40,7 +40,7 @@ from muster.services.screening import ScreeningService
 from muster.services.units import UnitService
 from muster.services.trust import TrustService
 from muster.services.vouching import VouchService
-from muster.jobs import rescreen
+from muster.jobs import rescreen, retention
 from muster.jobs import trust as trust_jobs
 from muster.jobs.runner import JobRunner
 from muster.storage import migrate
@@ -153,10 +153,13 @@ def build(settings: Settings) -> Container:
     trust = TrustService(uow=uow, clock=clock, new_id=new_id, audit=audit)
     # Every application is screened by a background job, queued in the transaction that stores it.
     screening = ScreeningService(uow=uow, clock=clock, new_id=new_id, audit=audit)
-    # The worker also runs the nightly trust rescore, unless cron does (MUSTER_NIGHTLY_AT empty).
+    erasure = ErasureService(uow=uow, clock=clock, shred=lambda owner: shred_data_key(ring, owner).destroyed,
+                             retention_days=settings.retention_days, audit=audit)
+    # The worker also runs the nightly batch (trust rescore, retention), unless cron does (MUSTER_NIGHTLY_AT empty).
+    at = settings.nightly_at
     jobs = JobRunner(uow=uow, clock=clock, new_id=new_id,
-                     handlers=rescreen.handlers(screening) | trust_jobs.handlers(trust),
-                     schedule=[trust_jobs.nightly(settings.nightly_at)] if settings.nightly_at is not None else [])
+                     handlers=rescreen.handlers(screening) | trust_jobs.handlers(trust) | retention.handlers(erasure),
+                     schedule=[trust_jobs.nightly(at), retention.nightly(at)] if at is not None else [])
     jobs.on_start.append(lambda: rescreen.enqueue_unscreened(jobs, screening))
     return Container(
         settings=settings,
@@ -178,8 +181,7 @@ def build(settings: Settings) -> Container:
         vouching=VouchService(uow=uow, clock=clock, new_id=new_id, audit=audit, after_change=trust.on_vouch_changed),
         trust=trust,
         audit=audit,
-        erasure=ErasureService(uow=uow, clock=clock, shred=lambda owner: shred_data_key(ring, owner).destroyed,
-                               retention_days=settings.retention_days, audit=audit),
+        erasure=erasure,
         screening=screening,
         jobs=jobs,
     )

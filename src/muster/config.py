@@ -58,11 +58,12 @@ class Settings(BaseSettings):
         100, ge=1, description="Sign the audit chain head every this many entries (`muster audit checkpoint` signs on demand)."
     )
     retention_days: int = Field(
-        90, ge=1, description="Rejected or withdrawn applicants are erased this many days after the decision (`muster retention run`)."
+        90, ge=1, description="Rejected or withdrawn applicants are erased this many days after the decision (nightly, or `muster retention run`)."
     )
     nightly_at: time | None = Field(
-        time(3, 0), description="Time of day (UTC, `HH:MM`) at which the server's worker runs the nightly trust rescore "
-        "(`muster trust recompute`); a server that was down then runs it on its next start. Empty: never (run the command from cron instead)."
+        time(3, 0), description="Time of day (UTC, `HH:MM`) at which the server's worker runs the nightly batch: the trust rescore "
+        "(`muster trust recompute`) and retention (`muster retention run`); a server that was down then runs it when it comes back. "
+        "Empty: never (run the two commands from cron instead)."
     )
 
     @classmethod

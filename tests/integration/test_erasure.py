@@ -18,6 +18,7 @@ from muster.crypto.keyring import REF_AUDIT_SIGNING, REF_BLIND_INDEX, DataKey
 from muster.crypto.sealing import FieldRef, unseal
 from muster.crypto.shredding import shred_data_key
 from muster.domain.errors import TransitionNotAllowed
+from muster.domain.jobs import JobKind, JobStatus
 from muster.domain.permissions import Role
 from muster.domain.vouches import Relationship
 from muster.domain.workflow import Action, ActionInput, ReasonCode, Stage
@@ -155,6 +156,21 @@ class TestRetention:
         assert not container.ring.has_data_key(old_rejected)
         assert container.ring.has_data_key(recent_rejected) and container.ring.has_data_key(old_open)
         assert container.erasure.run_retention() == []  # a tombstone is not picked again
+
+    def test_the_servers_worker_runs_it_every_night(self, container):
+        recruiter = add_reviewer(container, Role.RECRUITER)
+        old = rejected_case(container, recruiter)
+        with container.engine.begin() as c:
+            c.execute(update(t.applications).where(t.applications.c.id == old)
+                      .values(stage_entered_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+        queued = container.jobs.enqueue_due()  # never run before: due at once
+        assert {container.jobs.get(i).kind for i in queued} == {JobKind.RETENTION, JobKind.TRUST_RECOMPUTE}
+        assert container.jobs.enqueue_due() == []  # once a day
+        container.jobs.run_pending()
+        with container.uow() as uow:
+            job = uow.jobs.latest(JobKind.RETENTION)
+        assert job.status is JobStatus.DONE and job.result == {"erased": 1}
+        assert not container.ring.has_data_key(old)
 
 
 class TestCommands:

@@ -2,7 +2,8 @@
 
 Both delete the answers and notes, keep a tombstone (id, stage, dates) and destroy the applicant's
 data key, so their sealed data in every copy of the database becomes unreadable once the
-key-store backups holding the key have expired (docs/crypto.md, section 5). Both are audited.
+key-store backups holding the key have expired (docs/crypto.md, section 5). Both are audited. The server runs
+retention itself every day at MUSTER_NIGHTLY_AT; `retention run` is for cron when that setting is empty.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ class JobKind(StrEnum):
     SCREEN_APPLICATION = "screen_application"  # payload {"application_id": ...}
     RESCREEN = "rescreen"  # payload {"reason": ...}: everyone in the pipeline, after a list changed
     TRUST_RECOMPUTE = "trust_recompute"  # payload {}: the nightly rescore of the whole vouch graph
+    RETENTION = "retention"  # payload {}: the nightly erasure of applicants past the retention period
 
 
 @dataclass(frozen=True)
