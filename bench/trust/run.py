@@ -164,6 +164,30 @@ def outward(seeds: tuple[int, ...] = EVAL_SEEDS, per_fake: int = 3) -> list[dict
     return rows
 
 
+def mixing(seeds: tuple[int, ...] = EVAL_SEEDS, g: int = 10_000) -> list[dict]:
+    """How far g random attack edges mix the two regions, before any scorer runs: the share of Sybils with at
+    least as many links (either way) to honest people as to other Sybils, the same for honest people towards
+    Sybils, and the honest region's median number of links. Where half of each region is as much linked to
+    the other as to its own, only the seeds and the direction of the attack edges tell them apart."""
+    rows = []
+    loaded: dict[str, graphs.Graph] = {}
+    for (name, kind), seed in itertools.product(CASES, seeds):
+        honest = loaded.setdefault(name, graphs.load(name))
+        rng = np.random.default_rng(seed)
+        attacked = graphs.attack(honest, sybil_region(name, kind, honest, rng), g, 20, rng)
+        a = graphs.adjacency(attacked.graph)
+        sybil = attacked.is_sybil
+        rows_of = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+        crossing = sybil[rows_of] != sybil[a.indices]
+        other = np.bincount(rows_of[crossing], minlength=a.shape[0])
+        own = np.bincount(rows_of[~crossing], minlength=a.shape[0])
+        rows.append({"graph": name, "region": kind, "g": g, "seed": seed,
+                     "sybils_linked_out": float(np.mean(other[sybil] >= own[sybil])),
+                     "honest_linked_out": float(np.mean(other[~sybil] >= own[~sybil])),
+                     "honest_median_links": float(np.median(own[~sybil]))})
+    return rows
+
+
 def published(seeds: tuple[int, ...] = EVAL_SEEDS) -> list[dict]:
     """The SybilSCAR authors' Facebook benchmark (its own Sybil copy, 100 attack edges), as published."""
     rows = []
@@ -247,7 +271,7 @@ def _fmt(values: list[float], digits: int = 4) -> str:
     return f"{np.mean(values):.{digits}f} ({np.min(values):.{digits}f})"
 
 
-def report(rows: list[dict], big: dict, clean: list[dict], farm: list[dict]) -> str:
+def report(rows: list[dict], big: dict, clean: list[dict], farm: list[dict], mixed: list[dict]) -> str:
     lines = ["<!-- bench:trust -->", "## Trust graph", "",
              "`bench/trust/run.py`: the product scorer (`muster.domain.trust.score`, defaults) beside plain "
              "SybilRank implemented from the paper (`bench/trust/sybilrank.py`). Honest region = the real "
@@ -268,6 +292,18 @@ def report(rows: list[dict], big: dict, clean: list[dict], farm: list[dict]) -> 
               "nodes flagged, mean (max): " + "; ".join(
                   f"{name} {np.mean(v):.3f} ({np.max(v):.3f})" for name in ("facebook", "bitcoin_otc", "epinions")
                   for v in [[r['flagged_share'] for r in clean if r['graph'] == name]])]
+    lines += ["", "How mixed the regions are at g = 10,000, before any scorer runs (links counted either way, mean over "
+              "seeds 1, 2, 3): Sybils with at least as many links to honest people as to other Sybils, and honest "
+              "people with at least as many links to Sybils as to other honest people. Where about half of each "
+              "region is so, only the seeds and the direction of the attack edges tell the regions apart, and a "
+              "fake can vouch back for free.", "",
+              "| graph | Sybil region | Sybils linked out | honest linked out | honest median links |",
+              "|---|---|---:|---:|---:|"]
+    for graph, region in CASES:
+        sel = [r for r in mixed if (r["graph"], r["region"]) == (graph, region)]
+        lines.append(f"| {graph} | {region} | {np.mean([r['sybils_linked_out'] for r in sel]):.1%} | "
+                     f"{np.mean([r['honest_linked_out'] for r in sel]):.1%} | "
+                     f"{np.mean([r['honest_median_links'] for r in sel]):.0f} |")
     lines += ["", "Fakes vouching outward (g = 1,000, and each Sybil also vouches for 3 honest people who know each "
               "other, closing triangles with them; in the second row of each graph, for every attack edge h -> s one Sybil that vouches for s also vouches for h, so that one contact gives trust to both ends): every vouch counted both ways, as `muster trust score` does, "
               "against the Sybils' vouches counted one way, the product's rule for applicants (here the honest "
@@ -326,7 +362,8 @@ def goals(rows: list[dict], big: dict) -> list[str]:
                    f"flags P {p:.3f} / R {rc:.3f} {'meet' if p >= 0.9 and rc >= 0.8 else 'MISS'} >= 0.9 / 0.8")
     for graph, region in groups:
         sel = [r for r in rows if (r["graph"], r["region"]) == (graph, region) and r["g"] == 10_000]
-        if sel and sel[0]["edges"] >= 30_000 and region == "copy":
+        # The goal's graphs are the real ones (honest region): with a dense ring of fakes too.
+        if sel and sel[0]["edges"] >= 30_000:
             a = mean(sel, lambda r: r["ours"]["auc"])
             out.append(f"- {graph} {region}, g = 10,000: AUC {a:.4f} {'meets' if a >= 0.97 else 'MISSES'} >= 0.97")
     below = [(r["graph"], r["region"], r["g"], r["seed"]) for r in rows if r["ours"]["auc"] < r["reference_auc"]]
@@ -345,14 +382,15 @@ def main(results_dir: Path) -> str:
     rows = accuracy() + published()
     clean = no_attack()
     farm = outward()
+    mixed = mixing()
     print("scale", flush=True)
     big = scale(work)
     print("product rescore", flush=True)
     rescored = recompute.measure()
     results_dir.mkdir(parents=True, exist_ok=True)
-    (results_dir / "trust.json").write_text(json.dumps({"accuracy": rows, "no_attack": clean, "outward": farm, "scale": big,
+    (results_dir / "trust.json").write_text(json.dumps({"accuracy": rows, "no_attack": clean, "outward": farm, "mixing": mixed, "scale": big,
                                                         "recompute": rescored}, indent=1, default=float))
-    return report(rows, big, clean, farm) + "\n".join(recompute.section(rescored)) + "\n"
+    return report(rows, big, clean, farm, mixed) + "\n".join(recompute.section(rescored)) + "\n"
 
 
 if __name__ == "__main__":

@@ -164,6 +164,23 @@ def sweep(configs: dict[str, ScoringConfig], gs=(1000, 10_000), seeds=TUNING_SEE
 #   dropping members that give less than half (or 0.3) of their support-weighted strength to the ring (no
 #   change: the honest circles give most to each other), and repeating the acquaintance test with the
 #   spared members counted outside (Epinions g = 10,000 recall 1.00 -> 0.02, Facebook copy 0.96 -> 0.80).
+# - other propagation rules at g = 10,000, tuning seeds 101-103, OTC / Facebook copy (SybilRank 0.82-0.85 /
+#   0.70-0.80, ours 0.86-0.87 / 0.97-0.98):
+#   - SybilSCAR's local rule (Wang, Zhang & Gong 2017) with the 20 honest seeds as its only labels (prior 0.6
+#     for them, 0.5 for everyone else: the benchmark gives no Sybil labels), 10 iterations, clipped: constant
+#     homophily 0.51: 0.79-0.80 / 0.49-0.52; 0.6: 0.50 / 0.50; homophily 0.9 / degree, 5-20 iterations:
+#     0.72-0.80 / 0.72-0.77.
+#   - hop distance from the seeds: 0.70-0.76 / 0.68-0.72; with SybilRank breaking ties: 0.84 / 0.76-0.84;
+#     personalised PageRank (continue 0.05 / 0.2), degree-normalised: 0.71-0.76 / 0.71-0.79.
+#   - trust along the vouch direction only: 0.02-0.10 on OTC (Sybils only receive vouches: the walk pools there).
+#   None comes near 0.97 on OTC: at g = 10,000 about half of each region has as many links to the other as to
+#   its own (bench/trust/run.py `mixing`), so the seeds and the attack edges' direction are all that is left.
+# - ordering the flagged members among themselves (flags unchanged) by their backed links to the unflagged
+#   side, or by their share of links outside the flagged set: Facebook copy g = 10,000, seeds 101-106,
+#   0.9604 -> 0.958 / 0.959 (0.963 by support-weighted share outside). Honest members flagged with a ring
+#   have a lower share of backed vouches than the fakes (AUC 0.14-0.31 inside the flagged set): they are the
+#   ones who gave the attack edges. Ranking that way round would reward vouches without shared contacts.
+#   Dropped.
 if __name__ == "__main__":
     base = ScoringConfig()
     sweep({
