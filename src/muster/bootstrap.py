@@ -28,6 +28,7 @@ from muster.crypto.sealing import OwnerSealer, Sealer
 from muster.crypto.shredding import shred_data_key
 from muster.crypto.signing import AuditSigner, signature_verifier
 from muster.domain.accounts import LockoutPolicy
+from muster.domain.jobs import JobKind, Nightly
 from muster.domain.permissions import Role
 from muster.domain.questionnaire import Questionnaire, parse_questionnaire
 from muster.services.accounts import AccountService
@@ -159,7 +160,7 @@ def build(settings: Settings) -> Container:
     at = settings.nightly_at
     jobs = JobRunner(uow=uow, clock=clock, new_id=new_id,
                      handlers=rescreen.handlers(screening) | trust_jobs.handlers(trust) | retention.handlers(erasure),
-                     schedule=[trust_jobs.nightly(at), retention.nightly(at)] if at is not None else [])
+                     schedule=[Nightly(kind, at) for kind in (JobKind.TRUST_RECOMPUTE, JobKind.RETENTION)] if at is not None else [])
     jobs.on_start.append(lambda: rescreen.enqueue_unscreened(jobs, screening))
     return Container(
         settings=settings,

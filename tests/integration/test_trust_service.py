@@ -136,7 +136,7 @@ class TestNightlyJob:
         clock = SetClock(datetime(2031, 1, 10, 2, 0, tzinfo=timezone.utc))  # after any job the module queued
         runner = JobRunner(uow=container.uow, clock=clock, new_id=container.jobs._new_id,
                            handlers=rescreen.handlers(container.screening) | trust_jobs.handlers(container.trust),
-                           schedule=[trust_jobs.nightly(time(3, 0))])
+                           schedule=[Nightly(JobKind.TRUST_RECOMPUTE, time(3, 0))])
         queued = []
         for hour, minute in [(2, 0), (2, 0), (2, 59), (3, 0), (3, 0), (23, 0), (27, 1), (27, 2)]:
             clock.at = datetime(2031, 1, 10, tzinfo=timezone.utc) + timedelta(hours=hour, minutes=minute)

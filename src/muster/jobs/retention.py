@@ -6,10 +6,9 @@ foreground (from cron when that setting is empty). Each erasure is audited by th
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Any
 
-from muster.domain.jobs import Job, JobKind, Nightly
+from muster.domain.jobs import Job, JobKind
 from muster.jobs.runner import Handler, Progress
 from muster.services.erasure import ErasureService
 
@@ -21,7 +20,3 @@ def handlers(erasure: ErasureService) -> dict[str, Handler]:
         return {"erased": len(erased)}  # a count: the queue table is not sealed
 
     return {JobKind.RETENTION: run}
-
-
-def nightly(at: time) -> Nightly:
-    return Nightly(JobKind.RETENTION, at)

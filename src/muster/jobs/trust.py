@@ -2,17 +2,16 @@
 
 Scores are also recomputed whenever a vouch is added or revoked; the nightly run catches anything that
 reached the database another way, runs the infiltration cascade again, and leaves an audit entry with the
-counts. The server's worker queues it every day at `MUSTER_NIGHTLY_AT` (`handlers` and `nightly` below);
+counts. The server's worker queues it every day at `MUSTER_NIGHTLY_AT` (see bootstrap.py);
 `muster trust recompute` runs it in the foreground, e.g. from cron when that setting is empty.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import time
 from typing import Any
 
-from muster.domain.jobs import Job, JobKind, Nightly
+from muster.domain.jobs import Job, JobKind
 from muster.jobs.runner import Handler, Progress
 from muster.services.trust import RecomputeSummary, TrustService
 
@@ -29,7 +28,3 @@ def handlers(trust: TrustService) -> dict[str, Handler]:
         return asdict(summary)  # counts and seconds: nothing personal reaches the unsealed queue table
 
     return {JobKind.TRUST_RECOMPUTE: recompute}
-
-
-def nightly(at: time) -> Nightly:
-    return Nightly(JobKind.TRUST_RECOMPUTE, at)
