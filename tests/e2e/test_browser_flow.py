@@ -267,3 +267,28 @@ class TestPageSecurity:
         page.go_back()
         expect(page.get_by_role("heading", level=1)).to_have_text("Reviewer login")
         expect(page.get_by_text("Шевченко")).to_have_count(0)
+
+
+class TestAdminPages:
+    def test_an_admin_lands_on_units_and_manages_the_seeds(self, muster: Muster, browser_page: Page) -> None:
+        muster.container.accounts.add("ada", Role.ADMIN, "admin pass phrase here")
+        page = browser_page
+        page.goto(muster.url("/login"))
+        page.get_by_label("Username").fill("ada")
+        page.get_by_label("Password").fill("admin pass phrase here")
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(muster.url("/units"))  # an admin reads no cases: their first page is units
+
+        page.get_by_role("link", name="Seeds").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Seeds")
+        expect(page.get_by_text("No seeds yet")).to_be_visible()
+        page.get_by_label("Member name").fill("boris")
+        page.get_by_role("button", name="Add seed").click()
+        row = page.locator("table.queue tbody tr", has_text="boris")
+        expect(row).to_contain_text("ada")
+        page.get_by_label("Member name").fill("boris")
+        page.get_by_role("button", name="Add seed").click()
+        expect(page.get_by_role("alert")).to_have_text("member: is already a seed")
+        row.get_by_role("button", name="Remove").click()
+        expect(page.get_by_text("No seeds yet")).to_be_visible()
+        assert muster.container.trust.seeds(None) == []

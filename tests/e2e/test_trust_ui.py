@@ -159,3 +159,34 @@ class TestOtherRoles:
         client, _ = browsers[Role.RECRUITER]
         panel = client.get(f"/cases/{ring[2]}/vouches", headers=HTMX).text
         assert "Revoke" in panel and "Add vouch" in panel and "score" not in panel.lower()
+
+
+class TestSeedsPage:
+    def test_an_admin_adds_and_removes_a_seed_and_sees_its_vouches(self, env):
+        _, _, browsers, _, _ = env
+        client, csrf = browsers[Role.ADMIN]
+        page = client.get("/seeds").text
+        assert '<a href="/seeds">Seeds</a>' in page
+        # The fixture's seed was set by the system and has given seven vouches.
+        assert "<td>ui-seed</td><td>7</td><td>system</td>" in page
+        assert client.post("/seeds", data={"member": "olha-m"}).status_code == 403  # no CSRF token
+        assert client.post("/seeds", data={"member": "olha-m", "csrf_token": csrf}).status_code == 303
+        assert "<td>olha-m</td><td>0</td><td>ui-admin</td>" in client.get("/seeds").text
+        again = client.post("/seeds", data={"member": "member:olha-m", "csrf_token": csrf})
+        assert again.status_code == 200 and "member: is already a seed" in again.text
+        bad = client.post("/seeds", data={"member": "olha m!", "csrf_token": csrf})
+        assert "member: a member name: 1 to 64 letters" in bad.text
+        assert client.post("/seeds/olha-m/remove", data={"csrf_token": csrf}).status_code == 303
+        assert "olha-m" not in client.get("/seeds").text
+        gone = client.post("/seeds/olha-m/remove", data={"csrf_token": csrf})
+        assert "member:olha-m is not a seed" in gone.text
+
+    @pytest.mark.parametrize("role", [Role.RECRUITER, Role.SECURITY_OFFICER, Role.AUDITOR])
+    def test_other_roles_neither_see_nor_change_seeds(self, env, role):
+        container, _, browsers, _, _ = env
+        client, csrf = browsers[role]
+        assert client.get("/seeds").status_code == 403
+        assert "/seeds" not in client.get("/cases").text
+        assert client.post("/seeds", data={"member": "intruder", "csrf_token": csrf}).status_code == 403
+        assert client.post("/seeds/ui-seed/remove", data={"csrf_token": csrf}).status_code == 403
+        assert [s.member for s in container.trust.seeds(None)] == ["ui-seed"]

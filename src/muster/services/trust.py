@@ -340,6 +340,12 @@ class TrustService:
         with self._uow() as uow:
             return uow.seeds.list()
 
+    def seeds_with_vouches(self, reviewer: Reviewer) -> list[tuple[Seed, int]]:
+        """Each seed with the number of active vouches it gave or received: a seed without any anchors nothing."""
+        seeds = self.seeds(reviewer)
+        graph = self.snapshot().graph
+        return [(seed, len(graph.vouchers(seed.node)) + len(graph.vouchees(seed.node))) for seed in seeds]
+
     def add_seed(self, reviewer: Reviewer | None, member: str) -> Seed:
         """Mark a member as a seed (reviewer None: the CLI or the demo, acting as the system)."""
         if reviewer is not None:

@@ -1,4 +1,5 @@
-"""Vouches and trust on the case page, the vouch neighbourhood picture, and the review-flag queue.
+"""Vouches and trust on the case page, the vouch neighbourhood picture, the review-flag queue, and the
+admin's seeds page.
 
 The case page loads two panels with HTMX (each is also a page of its own, for a browser without scripts):
 the vouches (roles with case:vouch:read; add and revoke with case:vouch:write) and the trust panel
@@ -12,12 +13,13 @@ allows that <style> and nothing else (an image runs no script either way).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from muster.domain.errors import MusterError
+from muster.domain.errors import MusterError, ValidationFailed
 from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission, has_permission
 from muster.domain.seeds import MEMBER_PREFIX
@@ -25,7 +27,7 @@ from muster.domain.vouches import Relationship, applicant_node
 from muster.services.accounts import LoginSession
 from muster.services.trust import describe_vouch, node_label
 from muster.web.errors import status_for
-from muster.web.ui.views import _authorised, _case_form, _container, _is_fragment, _page, _session
+from muster.web.ui.views import _authorised, _authorised_form, _case_form, _container, _is_fragment, _page, _session
 
 router = APIRouter(include_in_schema=False)
 
@@ -121,3 +123,45 @@ def review_queue(request: Request) -> Response:
     return _panel(request, session, "", "_review_queue.html", flags=container.trust.open_flags(session.reviewer),
                   ring_members=container.trust.flagged(session.reviewer),
                   nightly=container.trust.last_nightly(session.reviewer))
+
+
+@router.get("/seeds", response_class=HTMLResponse)
+def seeds_page(request: Request, error: str | None = None) -> Response:
+    """The admin's seeds: members trusted a priori, each with the vouches it gave or received; add and remove."""
+    session = _authorised(request, Permission.SEEDS_MANAGE, "Only admins manage seeds.")
+    if isinstance(session, Response):
+        return session
+    container = _container(request)
+    return _page(request, "seeds.html", session=session, error=error,
+                 seeds=container.trust.seeds_with_vouches(session.reviewer),
+                 usernames={reviewer.id: reviewer.username for reviewer in container.accounts.list()})
+
+
+async def _seed_form(request: Request, act: Callable[[LoginSession, Any], object]) -> Response:
+    checked = await _authorised_form(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
+    try:
+        act(session, form)
+    except MusterError as failure:
+        return seeds_page(request, error=_message(failure))
+    return RedirectResponse("/seeds", status_code=303)
+
+
+@router.post("/seeds", response_class=HTMLResponse)
+async def seed_add(request: Request) -> Response:
+    return await _seed_form(request, lambda session, form: _container(request).trust.add_seed(
+        session.reviewer, str(form.get("member", ""))[:100]))
+
+
+@router.post("/seeds/{member}/remove", response_class=HTMLResponse)
+async def seed_remove(request: Request, member: str) -> Response:
+    return await _seed_form(request, lambda session, _form: _container(request).trust.remove_seed(session.reviewer, member))
+
+
+def _message(failure: MusterError) -> str:
+    """What went wrong, field by field for invalid input."""
+    if isinstance(failure, ValidationFailed):
+        return "; ".join(f"{field}: {problem}" for field, problem in failure.problems.items())
+    return str(failure)

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from muster.domain.errors import MusterError, ReceiptUnknown, ValidationFailed
 from muster.domain.ids import ApplicationId, UnitId
-from muster.domain.permissions import Permission, has_permission
+from muster.domain.permissions import Permission, Role, has_permission
 from muster.domain.questionnaire import FieldType
 from muster.domain.workflow import Action, ActionInput, ReasonCode, Stage
 from muster.services.accounts import LoginSession
@@ -40,7 +40,15 @@ def _container(request: Request) -> Any:
 
 def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, {"Permission": Permission, "has_permission": has_permission,
-                                                      **context}, status_code=status_code)
+                                                      "home_path": home_path, **context}, status_code=status_code)
+
+
+_HOMES = ((Permission.CASES_READ, "/cases"), (Permission.AUDIT_READ, "/audit"), (Permission.UNITS_READ, "/units"))
+
+
+def home_path(role: Role) -> str:
+    """The first page a role can read: the case queue for casework, the audit log for auditors, units for admins."""
+    return next((path for permission, path in _HOMES if has_permission(role, permission)), "/cases")
 
 
 def _session(request: Request) -> LoginSession | None:
@@ -192,7 +200,7 @@ async def login_submit(request: Request) -> Response:
         session = container.accounts.login(str(form.get("username", "")), str(form.get("password", "")))
     except MusterError as error:
         return _page(request, "login.html", status_for(error), csrf_token=expected, error=str(error).capitalize() + ".")
-    response = RedirectResponse("/cases", status_code=303)
+    response = RedirectResponse(home_path(session.reviewer.role), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
                         secure=container.settings.cookie_secure, max_age=container.settings.session_minutes * 60)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
