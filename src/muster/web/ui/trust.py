@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from muster.domain.errors import MusterError, ValidationFailed
+from muster.domain.errors import MusterError
 from muster.domain.ids import ApplicationId, VouchId
 from muster.domain.permissions import Permission, has_permission
 from muster.domain.seeds import MEMBER_PREFIX
@@ -27,7 +27,7 @@ from muster.domain.vouches import Relationship, applicant_node
 from muster.services.accounts import LoginSession
 from muster.services.trust import describe_vouch, node_label
 from muster.web.errors import status_for
-from muster.web.ui.views import _authorised, _authorised_form, _case_form, _container, _is_fragment, _page, _session
+from muster.web.ui.views import _authorised, _case_form, _container, _is_fragment, _page, _posted_form, _session
 
 router = APIRouter(include_in_schema=False)
 
@@ -138,15 +138,7 @@ def seeds_page(request: Request, error: str | None = None) -> Response:
 
 
 async def _seed_form(request: Request, act: Callable[[LoginSession, Any], object]) -> Response:
-    checked = await _authorised_form(request)
-    if isinstance(checked, Response):
-        return checked
-    session, form = checked
-    try:
-        act(session, form)
-    except MusterError as failure:
-        return seeds_page(request, error=_message(failure))
-    return RedirectResponse("/seeds", status_code=303)
+    return await _posted_form(request, act, then="/seeds", redisplay=lambda message: seeds_page(request, error=message))
 
 
 @router.post("/seeds", response_class=HTMLResponse)
@@ -159,9 +151,3 @@ async def seed_add(request: Request) -> Response:
 async def seed_remove(request: Request, member: str) -> Response:
     return await _seed_form(request, lambda session, _form: _container(request).trust.remove_seed(session.reviewer, member))
 
-
-def _message(failure: MusterError) -> str:
-    """What went wrong, field by field for invalid input."""
-    if isinstance(failure, ValidationFailed):
-        return "; ".join(f"{field}: {problem}" for field, problem in failure.problems.items())
-    return str(failure)

@@ -79,10 +79,10 @@ async def _authorised_form(request: Request) -> tuple[LoginSession, Any] | Respo
         return HTMLResponse("Forbidden", status_code=403)
 
 
-async def _case_form(request: Request, application_id: str, act: Callable[[LoginSession, Any], object], *,
-                     anchor: str = "", failed: str = "") -> Response:
-    """A form posted from a case page: check the session and CSRF, `act(session, form)`, then back to the case
-    page (at `anchor`), or the case page again with the error, prefixed by `failed`."""
+async def _posted_form(request: Request, act: Callable[[LoginSession, Any], object], *, then: str,
+                       redisplay: Callable[[str], Response]) -> Response:
+    """A posted form: check the session and CSRF, `act(session, form)`, then redirect to `then`; when `act`
+    refuses the input, `redisplay(what went wrong)` instead."""
     checked = await _authorised_form(request)
     if isinstance(checked, Response):
         return checked
@@ -90,8 +90,23 @@ async def _case_form(request: Request, application_id: str, act: Callable[[Login
     try:
         act(session, form)
     except (MusterError, ValueError) as failure:
-        return case_page(request, application_id, error=f"{failed}: {failure}" if failed else str(failure))
-    return RedirectResponse(f"/cases/{application_id}{anchor}", status_code=303)
+        return redisplay(_message(failure))
+    return RedirectResponse(then, status_code=303)
+
+
+def _message(failure: Exception) -> str:
+    """What went wrong, field by field for invalid input."""
+    if isinstance(failure, ValidationFailed):
+        return "; ".join(f"{field}: {problem}" for field, problem in failure.problems.items())
+    return str(failure)
+
+
+async def _case_form(request: Request, application_id: str, act: Callable[[LoginSession, Any], object], *,
+                     anchor: str = "", failed: str = "") -> Response:
+    """A form posted from a case page: back to the case page (at `anchor`), or the case page again with the
+    error, prefixed by `failed`."""
+    return await _posted_form(request, act, then=f"/cases/{application_id}{anchor}", redisplay=lambda message: case_page(
+        request, application_id, error=f"{failed}: {message}" if failed else message))
 
 
 def _to_login() -> RedirectResponse:
@@ -297,15 +312,12 @@ def units_page(request: Request, error: str | None = None) -> Response:
 
 @router.post("/units", response_class=HTMLResponse)
 async def units_create(request: Request) -> Response:
-    checked = await _authorised_form(request)
-    if isinstance(checked, Response):
-        return checked
-    session, form = checked
-    split = lambda v: tuple(x.strip() for x in str(v or "").split(",") if x.strip())  # noqa: E731
-    try:
+    def split(value: object) -> tuple[str, ...]:
+        return tuple(x.strip() for x in str(value or "").split(",") if x.strip())
+
+    def create(session: LoginSession, form: Any) -> None:
         _container(request).units.create(session.reviewer, name=str(form.get("name", "")),
                                          capacity=int(str(form.get("capacity", "0")) or 0),
                                          skills_wanted=split(form.get("skills_wanted")), languages=split(form.get("languages")))
-    except (MusterError, ValueError) as failure:
-        return units_page(request, error=str(failure))
-    return RedirectResponse("/units", status_code=303)
+
+    return await _posted_form(request, create, then="/units", redisplay=lambda message: units_page(request, error=message))
