@@ -117,3 +117,32 @@ class TestApplicationRepository:
             with engine.begin() as c:
                 c.execute(text("INSERT INTO answers (application_id, field, compartment, value) "
                                "VALUES ('no-such-app', 'f', 'identity', :v)"), {"v": b"x"})
+
+
+class TestJobRepository:
+    def job(self, job_id):
+        from muster.domain.jobs import Job, JobStatus
+
+        return Job(id=job_id, kind="retention", payload={}, status=JobStatus.QUEUED,
+                   created_at=datetime(2031, 1, 10, 3, tzinfo=timezone.utc))
+
+    def test_a_run_is_added_once_even_when_another_worker_inserts_it_meanwhile(self, engine, monkeypatch):
+        from muster.storage.job_store import SqlJobRepository
+
+        with uow(engine) as u:
+            assert u.jobs.add_once(self.job("retention@2031-01-10T03:00Z"))
+            assert not u.jobs.add_once(self.job("retention@2031-01-10T03:00Z"))  # seen by its id
+            u.commit()
+        # The race: the other worker's row lands between the check and the insert; the key refuses it,
+        # and the transaction goes on.
+        monkeypatch.setattr(SqlJobRepository, "get", lambda self, job_id: None)
+        with uow(engine) as u:
+            assert not u.jobs.add_once(self.job("retention@2031-01-10T03:00Z"))
+            assert u.jobs.add_once(self.job("retention@2031-01-11T03:00Z"))
+            u.commit()
+        monkeypatch.undo()
+        from muster.domain.jobs import JobStatus
+
+        with uow(engine) as u:
+            assert u.jobs.count(JobStatus.QUEUED) == 2
+            assert u.jobs.get("retention@2031-01-11T03:00Z") is not None

@@ -134,15 +134,20 @@ class TestNightlyJob:
     def test_the_worker_queues_the_rescore_once_a_day_from_its_time_on(self, env):
         container, people = env
         clock = SetClock(datetime(2031, 1, 10, 2, 0, tzinfo=timezone.utc))  # after any job the module queued
-        runner = JobRunner(uow=container.uow, clock=clock, new_id=container.jobs._new_id,
+        schedule = [Nightly(JobKind.TRUST_RECOMPUTE, time(3, 0))]
+        runner = JobRunner(uow=container.uow, clock=clock, new_id=lambda: "unused",
                            handlers=rescreen.handlers(container.screening) | trust_jobs.handlers(container.trust),
-                           schedule=[Nightly(JobKind.TRUST_RECOMPUTE, time(3, 0))])
+                           schedule=schedule)
         queued = []
         for hour, minute in [(2, 0), (2, 0), (2, 59), (3, 0), (3, 0), (23, 0), (27, 1), (27, 2)]:
             clock.at = datetime(2031, 1, 10, tzinfo=timezone.utc) + timedelta(hours=hour, minutes=minute)
             queued.append(len(runner.enqueue_due()))
         # Catch-up for the night before, the 10th's run at 03:00, the 11th's at 03:01.
         assert queued == [1, 0, 0, 1, 0, 0, 1, 0]
+        # A second worker, or a restart, finds the day's run queued: the database refuses its id again.
+        other = JobRunner(uow=container.uow, clock=clock, new_id=lambda: "unused",
+                          handlers=trust_jobs.handlers(container.trust), schedule=schedule)
+        assert other.enqueue_due() == []
 
         def recomputes():
             entries, _ = container.audit.page(people[Role.AUDITOR], limit=10_000)

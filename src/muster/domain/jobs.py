@@ -53,8 +53,9 @@ class Job:
 class Nightly:
     """A job queued once a day, from `at` (UTC) on, by the server's own worker: a deployment needs no cron.
 
-    A server that was down at that time queues it when it comes back; one queued (or run) since the last
-    due time is enough, whatever became of it, so a job that fails is not retried until the next day.
+    Each day's run has its own job id (`job_id`), so however many workers poll, it is queued once: a second
+    insert of that id is refused. A server that was down at that time queues it when it comes back; a run
+    that fails is not retried until the next day (its error stays on the job).
     """
 
     kind: str
@@ -66,6 +67,6 @@ class Nightly:
         due = datetime.combine(now.date(), self.at.replace(tzinfo=None), tzinfo=timezone.utc)
         return due if due <= now else due - timedelta(days=1)
 
-    def is_due(self, now: datetime, last_queued: datetime | None) -> bool:
-        """Whether to queue it at `now`, given when a job of this kind was last queued (None: never)."""
-        return last_queued is None or last_queued < self.last_due(now)
+    def job_id(self, now: datetime) -> str:
+        """The id of the run due at `last_due(now)`, e.g. 'retention@2031-01-10T03:00Z'."""
+        return f"{self.kind}@{self.last_due(now):%Y-%m-%dT%H:%MZ}"

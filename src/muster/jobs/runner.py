@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -44,6 +45,7 @@ class JobRunner:
         self._max_attempts = max_attempts
         self._progress_every = progress_every
         self._schedule = tuple(schedule)
+        self._queued_runs: dict[str, str] = {}  # kind -> id of the last scheduled run this process saw queued
         for nightly in self._schedule:
             if nightly.kind not in self._handlers:
                 raise ValueError(f"no handler for scheduled job kind '{nightly.kind}'")
@@ -102,20 +104,22 @@ class JobRunner:
         return job
 
     def enqueue_due(self) -> list[str]:
-        """Queue every scheduled job that has fallen due and was not queued since; returns the new jobs' ids.
+        """Queue every scheduled run that has fallen due and is not queued yet; returns the ids this call queued.
 
-        Two workers polling at the same moment may both queue one: the scheduled jobs are idempotent.
+        The database is asked once per run and process: after that, polls cost nothing until the next day.
         """
         queued = []
         now = self._clock.now()
         for nightly in self._schedule:
+            run_id = nightly.job_id(now)
+            if self._queued_runs.get(nightly.kind) == run_id:
+                continue
             with self._uow() as uow:
-                last = uow.jobs.latest(nightly.kind)
-                if nightly.is_due(now, last.created_at if last is not None else None):
-                    job = self._job(nightly.kind, {}, JobStatus.QUEUED)
-                    uow.jobs.add(job)
-                    uow.commit()
-                    queued.append(job.id)
+                added = uow.jobs.add_once(replace(self._job(nightly.kind, {}, JobStatus.QUEUED), id=run_id))
+                uow.commit()
+            self._queued_runs[nightly.kind] = run_id
+            if added:  # else another worker (or an earlier start) queued it
+                queued.append(run_id)
         return queued
 
     def get(self, job_id: str) -> Job | None:

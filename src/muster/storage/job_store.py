@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from muster.domain.jobs import Job, JobStatus
 from muster.storage import tables as t
@@ -26,6 +27,18 @@ class SqlJobRepository:
             id=job.id, kind=job.kind, payload=json.dumps(job.payload), status=str(job.status), created_at=job.created_at,
             started_at=job.started_at, heartbeat_at=job.heartbeat_at, attempts=job.attempts, done=0, total=0,
             result="", error=""))
+
+    def add_once(self, job: Job) -> bool:
+        """Add `job` unless a job with its id exists (also one another worker inserts meanwhile: the primary
+        key refuses it, inside a savepoint so the caller's transaction goes on)."""
+        if self.get(job.id) is not None:
+            return False
+        try:
+            with self._c.begin_nested():
+                self.add(job)
+        except IntegrityError:
+            return False
+        return True
 
     def get(self, job_id: str) -> Job | None:
         row = self._c.execute(select(t.jobs).where(t.jobs.c.id == job_id)).first()

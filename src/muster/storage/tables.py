@@ -263,4 +263,5 @@ jobs = Table(
 
 Index("ix_screening_hits_application_id", screening_hits.c.application_id)
 Index("ix_jobs_status_created_at", jobs.c.status, jobs.c.created_at)
+Index("ix_jobs_kind_created_at", jobs.c.kind, jobs.c.created_at)  # the last job of a kind, shown on pages
 Index("ix_watchlist_versions_list_name", watchlist_versions.c.list_name)

@@ -1,4 +1,4 @@
-"""The nightly schedule: when a scheduled job falls due, in UTC, with catch-up after downtime."""
+"""The nightly schedule: when a scheduled job falls due, in UTC, and the id of each day's run."""
 
 from __future__ import annotations
 
@@ -30,9 +30,7 @@ class TestNightly:
         # 04:30 in Kyiv is 02:30 UTC: before today's 03:00 UTC.
         assert NIGHTLY.last_due(datetime(2031, 1, 10, 4, 30, tzinfo=kyiv)) == at(9, 3)
 
-    def test_due_when_never_queued_or_not_since_the_last_due_time(self):
-        assert NIGHTLY.is_due(at(10, 2), None)
-        assert NIGHTLY.is_due(at(10, 3), at(10, 2, 59))
-        assert not NIGHTLY.is_due(at(10, 3, 1), at(10, 3))
-        assert not NIGHTLY.is_due(at(11, 2, 59), at(10, 3))
-        assert NIGHTLY.is_due(at(11, 3), at(10, 3))
+    def test_each_days_run_has_its_own_id_from_its_due_time_on(self):
+        assert NIGHTLY.job_id(at(10, 2, 59)) == "trust_recompute@2031-01-09T03:00Z"
+        assert NIGHTLY.job_id(at(10, 3)) == NIGHTLY.job_id(at(11, 2, 59)) == "trust_recompute@2031-01-10T03:00Z"
+        assert len(Nightly("retention", time(23, 59)).job_id(at(10, 3))) <= 36  # the jobs table's id column
