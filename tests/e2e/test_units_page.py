@@ -36,3 +36,4 @@ class TestUnitsForm:
         assert "<td>Second company</td><td>0 / 40</td><td>medic, driver</td><td>ru</td>" in page
         again = client.post("/units", data={**form, "csrf_token": csrf})
         assert "name: a unit with this name exists" in again.text and len(units()) == 1
+        assert "Call this number" not in client.get("/units?error=Call+this+number").text  # no words from a link

@@ -126,6 +126,10 @@ def review_queue(request: Request) -> Response:
 
 
 @router.get("/seeds", response_class=HTMLResponse)
+def seeds_route(request: Request) -> Response:
+    return seeds_page(request)
+
+
 def seeds_page(request: Request, error: str | None = None) -> Response:
     """The admin's seeds: members trusted a priori, each with the vouches it gave or received; add and remove."""
     session = _authorised(request, Permission.SEEDS_MANAGE, "Only admins manage seeds.")
@@ -147,7 +151,9 @@ async def seed_add(request: Request) -> Response:
         session.reviewer, str(form.get("member", ""))[:100]))
 
 
-@router.post("/seeds/{member}/remove", response_class=HTMLResponse)
-async def seed_remove(request: Request, member: str) -> Response:
-    return await _seed_form(request, lambda session, _form: _container(request).trust.remove_seed(session.reviewer, member))
+@router.post("/seeds/remove", response_class=HTMLResponse)
+async def seed_remove(request: Request) -> Response:
+    # The name travels in the form, not the path: a name such as '..' would be a path step there.
+    return await _seed_form(request, lambda session, form: _container(request).trust.remove_seed(
+        session.reviewer, str(form.get("member", ""))[:100]))
 

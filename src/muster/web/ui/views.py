@@ -253,7 +253,13 @@ def case_queue(request: Request, stage: str | None = None, offset: int = 0) -> R
                  my_stages=queue_stages(reviewer.role))
 
 
+# The pages with forms take no error from the URL (a link must not put words in their alert box): only a
+# refused form, redisplayed, passes one.
 @router.get("/cases/{application_id}", response_class=HTMLResponse)
+def case_route(request: Request, application_id: str) -> Response:
+    return case_page(request, application_id)
+
+
 def case_page(request: Request, application_id: str, error: str | None = None) -> Response:
     session = _session(request)
     if session is None:
@@ -303,6 +309,10 @@ def audit_page(request: Request, offset: int = 0, case_id: str | None = None) ->
 
 
 @router.get("/units", response_class=HTMLResponse)
+def units_route(request: Request) -> Response:
+    return units_page(request)
+
+
 def units_page(request: Request, error: str | None = None) -> Response:
     session = _authorised(request, Permission.UNITS_READ, "Your role cannot see units.")
     if isinstance(session, Response):
