@@ -84,7 +84,9 @@ class Settings(BaseSettings):
     @field_validator("nightly_at", mode="before")
     @classmethod
     def _nightly_off_when_empty(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
 
     @field_validator("nightly_at")
     @classmethod

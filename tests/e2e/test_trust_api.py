@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from muster.cli import _mount, app
+from muster.domain.jobs import JobKind, JobStatus
 from muster.domain.permissions import Role
 from muster.web.app import create_app
 from tests.factories import PASSWORD, add_reviewers, make_container, valid_answers
@@ -158,3 +159,10 @@ class TestCli:
         assert "member:anna-k" not in run("trust", "seed", "list").output
         recomputed = run("trust", "recompute")
         assert recomputed.exit_code == 0 and recomputed.output.startswith("scored 0 nodes, 0 vouches from 1 seed(s)")
+        container = make_container(tmp_path)  # the command's run is a job, as the server's nightly run is
+        try:
+            with container.uow() as uow:
+                job = uow.jobs.latest(JobKind.TRUST_RECOMPUTE)
+            assert job.status is JobStatus.DONE and job.result["seeds"] == 1
+        finally:
+            container.close()

@@ -12,6 +12,7 @@ from muster.domain.jobs import JobKind
 from muster.domain.permissions import Role
 from muster.domain.vouches import Relationship
 from muster.domain.workflow import Action, ActionInput, ReasonCode
+from muster.jobs.runner import JobRunner
 from muster.web.app import create_app
 from tests.factories import PASSWORD, make_container, valid_answers
 
@@ -105,6 +106,15 @@ class TestSecurityOfficer:
         queue = client.get("/review-flags", headers=HTMX).text
         assert (f"Last run: <b>done</b>, queued {nightly.created_at:%Y-%m-%d %H:%M} UTC. {nightly.result['nodes']} people "
                 f"and {nightly.result['vouches']} vouches scored from 1 seed; {nightly.result['flagged']} flagged") in queue
+
+        def breaks(job, progress):
+            raise RuntimeError("database went away")
+
+        failing = JobRunner(uow=container.uow, clock=container.clock, new_id=lambda: "nightly-that-failed",
+                            handlers={JobKind.TRUST_RECOMPUTE: breaks})
+        failing.run(failing.claimed(JobKind.TRUST_RECOMPUTE, {}))
+        queue = client.get("/review-flags", headers=HTMX).text
+        assert "Last run: <b>failed</b>" in queue and "Failed: RuntimeError: database went away" in queue
         panel = client.get(f"/cases/{honest[5]}/trust", headers=HTMX).text
         flag_id = re.search(r'/review-flags/([0-9a-f-]+)/clear', panel).group(1)
         url = f"/cases/{honest[5]}/review-flags/{flag_id}/clear"

@@ -41,7 +41,7 @@ class TestSettings:
             Settings(environment="production", cookie_secure=False)
 
     def test_the_nightly_time_is_utc_and_empty_turns_it_off(self, monkeypatch):
-        monkeypatch.setenv("MUSTER_NIGHTLY_AT", "22:30")
+        monkeypatch.setenv("MUSTER_NIGHTLY_AT", " 22:30 ")
         assert Settings().nightly_at == time(22, 30)
         monkeypatch.setenv("MUSTER_NIGHTLY_AT", "")
         assert Settings().nightly_at is None

@@ -157,7 +157,7 @@ class TestRetention:
         assert container.ring.has_data_key(recent_rejected) and container.ring.has_data_key(old_open)
         assert container.erasure.run_retention() == []  # a tombstone is not picked again
 
-    def test_the_servers_worker_runs_it_every_night(self, container):
+    def test_the_nightly_schedule_queues_it_and_the_worker_erases_those_due(self, container):
         recruiter = add_reviewer(container, Role.RECRUITER)
         old = rejected_case(container, recruiter)
         with container.engine.begin() as c:

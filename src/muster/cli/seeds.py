@@ -55,10 +55,14 @@ def seed_remove(member: str = typer.Argument(..., help="Member name ('anna-k' or
 @trust_app.command("recompute")
 def recompute() -> None:
     """Rescore the whole vouch graph in the database (the nightly batch)."""
-    from muster.jobs.trust import recompute_trust
+    from muster.domain.jobs import JobKind, JobStatus
 
     with container() as built:
-        summary = recompute_trust(built)
-    typer.echo(f"scored {summary.nodes} nodes, {summary.vouches} vouches from {summary.seeds} seed(s); "
-               f"flagged {summary.flagged} in {summary.rings} ring(s) in {summary.seconds * 1000:.0f} ms; "
-               f"raised {summary.raised} for review")
+        # Run as a recorded job, like the server's nightly run, so the review queue shows a run from cron too.
+        job = built.jobs.run(built.jobs.claimed(JobKind.TRUST_RECOMPUTE, {}))
+    if job.status is not JobStatus.DONE:
+        fail(f"the rescore failed: {job.error}")
+    done = job.result
+    typer.echo(f"scored {done['nodes']} nodes, {done['vouches']} vouches from {done['seeds']} seed(s); "
+               f"flagged {done['flagged']} in {done['rings']} ring(s) in {done['seconds'] * 1000:.0f} ms; "
+               f"raised {done['raised']} for review")

@@ -3,7 +3,7 @@
 Scores are also recomputed whenever a vouch is added or revoked; the nightly run catches anything that
 reached the database another way, runs the infiltration cascade again, and leaves an audit entry with the
 counts. The server's worker queues it every day at `MUSTER_NIGHTLY_AT` (see bootstrap.py);
-`muster trust recompute` runs it in the foreground, e.g. from cron when that setting is empty.
+`muster trust recompute` runs the same job in the foreground, e.g. from cron when that setting is empty.
 """
 
 from __future__ import annotations
@@ -13,12 +13,7 @@ from typing import Any
 
 from muster.domain.jobs import Job, JobKind
 from muster.jobs.runner import Handler, Progress
-from muster.services.trust import RecomputeSummary, TrustService
-
-
-def recompute_trust(container: Any) -> RecomputeSummary:
-    """Rescore every node of the container's vouch graph; returns the counts and the time taken."""
-    return container.trust.recompute()
+from muster.services.trust import TrustService
 
 
 def handlers(trust: TrustService) -> dict[str, Handler]:

@@ -1,5 +1,5 @@
-"""The units page's form, through TestClient with a cookie session: CSRF checked, refused input shown field by
-field with nothing stored, a new unit listed."""
+"""Admin pages through TestClient with cookie sessions: the units form (CSRF checked, refused input shown
+field by field with nothing stored, a new unit listed), and the page each role lands on after login."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from muster.domain.permissions import Role
 from muster.web.app import create_app
+from muster.web.ui.views import home_path
 from tests.factories import PASSWORD, make_container
 
 
@@ -37,3 +38,20 @@ class TestUnitsForm:
         again = client.post("/units", data={**form, "csrf_token": csrf})
         assert "name: a unit with this name exists" in again.text and len(units()) == 1
         assert "Call this number" not in client.get("/units?error=Call+this+number").text  # no words from a link
+
+
+class TestLanding:
+    @pytest.mark.parametrize("role", list(Role))
+    def test_each_role_lands_on_a_page_it_can_read(self, tmp_path, role):
+        container = make_container(tmp_path)
+        try:
+            container.accounts.add("lander", role, PASSWORD)
+            app = create_app(container)
+            login = TestClient(app).post("/api/auth/login", json={"username": "lander", "password": PASSWORD}).json()
+            client = TestClient(app, cookies={"muster_session": login["token"]}, follow_redirects=False)
+            landing = home_path(role)
+            assert landing == {Role.ADMIN: "/units", Role.AUDITOR: "/audit"}.get(role, "/cases")
+            page = client.get(landing)
+            assert page.status_code == 200 and f'class="brand" href="{landing}"' in page.text
+        finally:
+            container.close()
