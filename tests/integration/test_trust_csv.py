@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from muster.cli import trust_csv
-from muster.cli.trust_csv import _fixed, _read_decimal_ids, _read_keys, _read_slow, read_table
+from muster.cli.trust_csv import _fixed, _read_keys, _read_slow, read_table
 from muster.domain.errors import InputError
 from muster.domain.trust import VouchGraph, score
 
@@ -18,6 +18,16 @@ def read(tmp_path, text: str, numbers: tuple[str, ...] = ()):
     path = tmp_path / "edges.csv"
     path.write_bytes(text.encode())
     return read_table(path, PAIRS, numbers)
+
+
+def read_both_ways(tmp_path, monkeypatch, text: str, reader: str):
+    """`text` read twice, with a weight column allowed: first with trust_csv's `reader` watched, then with it
+    declining the file (None), so the next path reads it. Returns both tables and what `reader` returned."""
+    real, returned = getattr(trust_csv, reader), []
+    monkeypatch.setattr(trust_csv, reader, lambda *a: returned.append(real(*a)) or returned[-1])
+    first = read(tmp_path, text, ("weight",))
+    monkeypatch.setattr(trust_csv, reader, lambda *a: None)
+    return first, read(tmp_path, text, ("weight",)), returned
 
 
 def pairs(table) -> list[tuple[str, str]]:
@@ -65,16 +75,11 @@ class TestNodeNumbering:
         names = np.asarray(table.ids)[codes]
         assert np.array_equal(names, np.char.add(kind, np.concatenate([src, dst]).astype(str)))
 
-
     def test_key_files_are_parsed_straight_to_integers_with_the_same_numbering(self, tmp_path, monkeypatch):
         rng = np.random.default_rng(3)
         src, dst = rng.integers(0, 5_000, 20_000), rng.integers(0, 5_000, 20_000)
         text = "vouchee,voucher\n" + "".join(f"{s},{d}\n" for s, d in zip(src.tolist(), dst.tolist()))
-        taken = []
-        monkeypatch.setattr(trust_csv, "_read_keys", lambda *a: taken.append(_read_keys(*a)) or taken[-1])
-        fast = read(tmp_path, text, ("weight",))
-        monkeypatch.setattr(trust_csv, "_read_keys", lambda *a: None)
-        slow = read(tmp_path, text, ("weight",))
+        fast, slow, taken = read_both_ways(tmp_path, monkeypatch, text, "_read_keys")
         assert taken[0] is fast
         assert fast.ids == slow.ids == sorted(set(fast.ids), key=int)
         assert all(np.array_equal(fast.codes[c], slow.codes[c]) for c in PAIRS)
@@ -84,11 +89,7 @@ class TestNodeNumbering:
         rng = np.random.default_rng(5)
         src, dst, weight = rng.integers(0, 3_000, 5_000), rng.integers(0, 3_000, 5_000), rng.random(5_000).round(3)
         text = "voucher,vouchee,weight\n" + "".join(f"{s},{d},{w}\n" for s, d, w in zip(src, dst, weight))
-        streamed = []
-        monkeypatch.setattr(trust_csv, "_read_decimal_ids", lambda *a: streamed.append(_read_decimal_ids(*a)) or streamed[-1])
-        fast = read(tmp_path, text, ("weight",))
-        monkeypatch.setattr(trust_csv, "_read_decimal_ids", lambda *a: None)
-        hashed = read(tmp_path, text, ("weight",))
+        fast, hashed, streamed = read_both_ways(tmp_path, monkeypatch, text, "_read_decimal_ids")
         assert streamed[0] is fast
         assert fast.ids == hashed.ids == sorted(set(fast.ids), key=int)
         assert all(np.array_equal(fast.codes[c], hashed.codes[c]) for c in PAIRS)

@@ -52,4 +52,4 @@ def fail(message: str, code: int = 1) -> None:
 
 def fail_invalid(error: ValidationFailed) -> None:
     """End the command with what is wrong with each field `error` names."""
-    fail("; ".join(f"{field}: {problem}" for field, problem in error.problems.items()))
+    fail(error.details)

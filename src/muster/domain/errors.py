@@ -45,6 +45,11 @@ class ValidationFailed(MusterError):
         fields = ", ".join(sorted(self.problems))
         super().__init__(f"invalid input in: {fields}")
 
+    @property
+    def details(self) -> str:
+        """What is wrong, field by field: 'capacity: must be between 1 and 100000; name: ...'."""
+        return "; ".join(f"{field}: {problem}" for field, problem in self.problems.items())
+
 
 class NotFound(MusterError):
     """Something asked for by id does not exist (or is not visible to the asker)."""

@@ -64,7 +64,7 @@ class Nightly:
     def last_due(self, now: datetime) -> datetime:
         """The latest due time at or before `now` (an aware datetime)."""
         now = now.astimezone(timezone.utc)
-        due = datetime.combine(now.date(), self.at.replace(tzinfo=None), tzinfo=timezone.utc)
+        due = datetime.combine(now.date(), self.at, tzinfo=timezone.utc)  # the tzinfo argument wins over `at`'s
         return due if due <= now else due - timedelta(days=1)
 
     def job_id(self, now: datetime) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -88,12 +87,12 @@ class JobRunner:
         """A job recorded as already running, for a command that runs it in the foreground."""
         return self._new(kind, payload, JobStatus.RUNNING)
 
-    def _job(self, kind: str, payload: dict[str, Any], status: JobStatus) -> Job:
+    def _job(self, kind: str, payload: dict[str, Any], status: JobStatus, job_id: str | None = None) -> Job:
         if kind not in self._handlers:
             raise ValueError(f"no handler for job kind '{kind}'")
         now = self._clock.now()
         running = status is JobStatus.RUNNING
-        return Job(id=self._new_id(), kind=kind, payload=dict(payload), status=status, created_at=now,
+        return Job(id=job_id or self._new_id(), kind=kind, payload=dict(payload), status=status, created_at=now,
                    started_at=now if running else None, heartbeat_at=now if running else None, attempts=int(running))
 
     def _new(self, kind: str, payload: dict[str, Any], status: JobStatus) -> Job:
@@ -115,7 +114,7 @@ class JobRunner:
             if self._queued_runs.get(nightly.kind) == run_id:
                 continue
             with self._uow() as uow:
-                added = uow.jobs.add_once(replace(self._job(nightly.kind, {}, JobStatus.QUEUED), id=run_id))
+                added = uow.jobs.add_once(self._job(nightly.kind, {}, JobStatus.QUEUED, run_id))
                 uow.commit()
             self._queued_runs[nightly.kind] = run_id
             if added:  # else another worker (or an earlier start) queued it

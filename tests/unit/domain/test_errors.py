@@ -10,3 +10,4 @@ class TestErrors:
     def test_validation_failure_lists_fields_not_values(self):
         error = ValidationFailed({"family_name": "required", "email": "not an address"})
         assert str(error) == "invalid input in: email, family_name"
+        assert error.details == "family_name: required; email: not an address"

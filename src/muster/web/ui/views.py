@@ -90,15 +90,8 @@ async def _posted_form(request: Request, act: Callable[[LoginSession, Any], obje
     try:
         act(session, form)
     except (MusterError, ValueError) as failure:
-        return redisplay(_message(failure))
+        return redisplay(failure.details if isinstance(failure, ValidationFailed) else str(failure))
     return RedirectResponse(then, status_code=303)
-
-
-def _message(failure: Exception) -> str:
-    """What went wrong, field by field for invalid input."""
-    if isinstance(failure, ValidationFailed):
-        return "; ".join(f"{field}: {problem}" for field, problem in failure.problems.items())
-    return str(failure)
 
 
 async def _case_form(request: Request, application_id: str, act: Callable[[LoginSession, Any], object], *,
